@@ -1,0 +1,130 @@
+"""The audit trail: an append-only, hash-chained record of who did and saw what.
+
+What belongs here: the event row, its chain heads, and the guards that make it append-only.
+Writing events is `audit.services.record()`; verifying is `audit.chain`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, NoReturn
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EventType(models.IntegerChoices):
+    """Audit event types, numbered in ranges per domain (100s accounts, 200s organisation, ...).
+
+    Numbers are stable: they are part of the hashed record. Add new ones; never renumber.
+    """
+
+    LOGIN_SUCCEEDED = 101, _("Logged in")
+    LOGIN_FAILED = 102, _("Failed login")
+    LOGGED_OUT = 103, _("Logged out")
+    ACCOUNT_LOCKED = 104, _("Account locked after failed logins")
+    PASSWORD_CHANGED = 105, _("Password changed")
+    API_TOKEN_CREATED = 110, _("API token created")
+    API_TOKEN_REVOKED = 111, _("API token revoked")
+
+    FORCE_CREATED = 201, _("Force created")
+    NEIGHBOURHOOD_CREATED = 210, _("Neighbourhood created")
+    NEIGHBOURHOOD_UPDATED = 211, _("Neighbourhood updated")
+    TEAM_CREATED = 220, _("Team created")
+    TEAM_UPDATED = 221, _("Team updated")
+    PARTNER_CREATED = 230, _("Partner organisation created")
+    PERSON_CREATED = 240, _("Person created")
+    PERSON_UPDATED = 241, _("Person updated")
+    PERSON_DEACTIVATED = 242, _("Person deactivated")
+    POSTING_CREATED = 250, _("Posting created")
+    POSTING_ENDED = 251, _("Posting ended")
+    PEOPLE_EXPORTED = 260, _("People exported")
+
+    AUDIT_SEARCHED = 301, _("Audit trail searched")
+    AUDIT_EXPORTED = 302, _("Audit trail exported")
+    AUDIT_CHAIN_VERIFIED = 303, _("Audit chain verified")
+
+    JOB_STARTED = 401, _("Job started")
+
+
+class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise PermissionError("Audit events are append-only: they cannot be updated.")
+
+    def delete(self) -> NoReturn:
+        raise PermissionError("Audit events are append-only: they cannot be deleted.")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
+        raise PermissionError("Audit events are append-only: they cannot be updated.")
+
+
+class AuditChain(models.Model):
+    """The head of one hash chain (one per force, plus `platform` for events with no force).
+
+    Writers lock this row while they append, so chains never share one global lock.
+    """
+
+    name = models.CharField(max_length=60, unique=True)
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditEvent(models.Model):
+    """One thing that happened: an actor did (or saw) something to an object, at a time.
+
+    Each event carries the hash of the one before it in its chain; `hash` covers every field
+    below and `prev_hash`, so changing or removing any event breaks the chain from there on.
+    """
+
+    chain = models.CharField(max_length=60)
+    seq = models.PositiveBigIntegerField()
+    occurred_at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=160)
+    event_type = models.PositiveSmallIntegerField(choices=EventType.choices)
+    force = models.ForeignKey("org.Force", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    neighbourhood = models.ForeignKey(
+        "org.Neighbourhood", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    reason = models.TextField(blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_event_chain_seq"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["force", "occurred_at"], name="audit_force_time"),
+            models.Index(fields=["actor", "occurred_at"], name="audit_actor_time"),
+            models.Index(fields=["content_type", "object_id", "occurred_at"], name="audit_object_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain}#{self.seq} {self.get_event_type_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("Audit events are append-only: they cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise PermissionError("Audit events are append-only: they cannot be deleted.")

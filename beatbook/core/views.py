@@ -1,0 +1,69 @@
+"""The home page and the error pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from beatbook.org import selectors as org_selectors
+from beatbook.org.models import Person
+
+
+def boundaries_geojson(neighbourhoods: list[Any]) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of neighbourhood boundaries, for maps."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": nb.pk,
+                "geometry": nb.boundary,
+                "properties": {"name": nb.name, "code": nb.code, "force": nb.force.name},
+            }
+            for nb in neighbourhoods
+        ],
+    }
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """My neighbourhoods: their teams, and a map of their boundaries."""
+    actor = request.user
+    assert isinstance(actor, Person)
+    neighbourhoods = list(org_selectors.my_neighbourhoods(actor))
+    members = list(org_selectors.team_members(actor=actor, neighbourhoods=org_selectors.my_neighbourhoods(actor)))
+    by_area: dict[int, list[Any]] = {nb.pk: [] for nb in neighbourhoods}
+    team_areas: dict[int, set[int]] = {}
+    for nb in neighbourhoods:
+        for team in nb.teams.all():
+            team_areas.setdefault(team.pk, set()).add(nb.pk)
+    for posting in members:
+        if posting.neighbourhood_id in by_area:
+            by_area[posting.neighbourhood_id].append(posting)
+        for nb_id in team_areas.get(posting.team_id or 0, set()):
+            by_area[nb_id].append(posting)
+    areas = [{"neighbourhood": nb, "members": by_area[nb.pk]} for nb in neighbourhoods]
+    return render(
+        request,
+        "core/home.html",
+        {"areas": areas, "boundaries": boundaries_geojson(neighbourhoods), "nav_key": "home"},
+    )
+
+
+@login_not_required
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+@login_not_required
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+@login_not_required
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

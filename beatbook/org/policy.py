@@ -1,0 +1,218 @@
+"""Access policy: who may see and do what, by role x area (postings with dates).
+
+This module is the one place where access is decided. It gives:
+
+* scope querysets (`neighbourhoods_in_scope`, `people_in_scope`, `forces_in_scope`) that selectors
+  use to filter lists *in SQL*, never after the query;
+* `can(actor, action, obj)`, the yes/no for an action on an object the actor can already see;
+* `require(actor, action, obj)`, which raises PermissionDenied when `can` says no.
+
+The rules (documented as a table in docs/reference/permissions.md):
+
+1. Only active postings count: valid_from <= today <= valid_to (Europe/London dates), for an
+   active account.
+2. A posting to a neighbourhood gives that neighbourhood; a posting to a team gives all the team's
+   neighbourhoods; a force-wide posting (no area) gives all neighbourhoods of its force.
+3. Partner users get no area at all: they see only what a later feature shares with their
+   organisation under an information-sharing agreement.
+4. Auditors see force-wide but only read; they alone search the audit trail.
+5. Invisible objects are "not found" (404) and visible-but-forbidden ones are 403, with the same
+   message for "absent" and "not yours".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any, TypeGuard
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from beatbook.core.timeutil import today
+
+from .models import Force, Neighbourhood, Person, Posting, Role, Team
+
+Actor = Person | AnonymousUser
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    MANAGE_PEOPLE = "org.manage_people"
+    MANAGE_STRUCTURE = "org.manage_structure"
+    SEARCH_AUDIT = "audit.search"
+    VERIFY_AUDIT = "audit.verify"
+    VIEW_JOBS = "jobs.view"
+
+
+# Roles that make a posting without an area cover its whole force.
+FORCE_SCOPE_ROLES = frozenset(set(Role) - {Role.PARTNER})
+# What each role may do beyond viewing, within the scope its postings give.
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.PCSO: frozenset(),
+    Role.OFFICER: frozenset(),
+    Role.SUPERVISOR: frozenset(),
+    Role.TUTOR: frozenset(),
+    Role.ASSESSOR: frozenset(),
+    Role.TRAINER: frozenset(),
+    Role.ANALYST: frozenset(),
+    Role.RECRUITER: frozenset(),
+    Role.PARTNER: frozenset(),
+    Role.FORCE_ADMIN: frozenset({Action.MANAGE_PEOPLE, Action.MANAGE_STRUCTURE, Action.VIEW_JOBS}),
+    Role.AUDITOR: frozenset({Action.SEARCH_AUDIT, Action.VERIFY_AUDIT, Action.VIEW_JOBS}),
+}
+# Force-level actions need a force-wide posting of a role that holds them.
+FORCE_LEVEL_ACTIONS = frozenset(
+    {Action.MANAGE_PEOPLE, Action.MANAGE_STRUCTURE, Action.SEARCH_AUDIT, Action.VERIFY_AUDIT, Action.VIEW_JOBS}
+)
+
+
+def is_person(actor: Actor | None) -> TypeGuard[Person]:
+    """An authenticated, active account (what every scope starts from)."""
+    return isinstance(actor, Person) and actor.is_active
+
+
+def is_system(actor: Actor | None) -> TypeGuard[Person]:
+    """The system actor (jobs, commands, demo data) is allowed everything and cannot log in."""
+    return isinstance(actor, Person) and actor.is_system
+
+
+def active_postings(actor: Actor | None) -> QuerySet[Posting]:
+    """The actor's postings in force today (empty for anonymous or inactive accounts)."""
+    if not is_person(actor):
+        return Posting.objects.none()
+    on = today()
+    return Posting.objects.filter(person=actor, valid_from__lte=on).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+    )
+
+
+def _force_wide_postings(actor: Actor | None, roles: frozenset[Role] = FORCE_SCOPE_ROLES) -> QuerySet[Posting]:
+    return active_postings(actor).filter(
+        neighbourhood__isnull=True, team__isnull=True, role__in=[r.value for r in roles]
+    )
+
+
+def neighbourhoods_in_scope(actor: Actor | None) -> QuerySet[Neighbourhood]:
+    """Neighbourhoods the actor's active postings cover, as one SQL query (no Python filtering)."""
+    if is_system(actor):
+        return Neighbourhood.objects.all()
+    if not is_person(actor):
+        return Neighbourhood.objects.none()
+    postings = active_postings(actor)
+    direct = postings.filter(neighbourhood=OuterRef("pk")).exclude(role=Role.PARTNER)
+    via_team = postings.filter(team__neighbourhoods=OuterRef("pk")).exclude(role=Role.PARTNER)
+    force_wide = _force_wide_postings(actor).filter(force=OuterRef("force"))
+    return Neighbourhood.objects.filter(Exists(direct) | Exists(via_team) | Exists(force_wide))
+
+
+def forces_in_scope(actor: Actor | None) -> QuerySet[Force]:
+    """Forces in which the actor holds any active posting (partners included: they belong)."""
+    if is_system(actor):
+        return Force.objects.all()
+    if not is_person(actor):
+        return Force.objects.none()
+    return Force.objects.filter(Exists(active_postings(actor).filter(force=OuterRef("pk"))))
+
+
+def teams_in_scope(actor: Actor | None) -> QuerySet[Team]:
+    """Teams of which the actor sees at least one neighbourhood, or is posted to."""
+    if is_system(actor):
+        return Team.objects.all()
+    if not is_person(actor):
+        return Team.objects.none()
+    return Team.objects.filter(
+        Exists(neighbourhoods_in_scope(actor).filter(teams=OuterRef("pk")))
+        | Exists(active_postings(actor).filter(team=OuterRef("pk")))
+    )
+
+
+def people_in_scope(actor: Actor | None) -> QuerySet[Person]:
+    """People the actor may see: themself, anyone posted in their areas, and, for force-wide
+    roles, everyone in that force."""
+    if is_system(actor):
+        return Person.objects.all()
+    if not is_person(actor):
+        return Person.objects.none()
+    on = today()
+    visible_areas = neighbourhoods_in_scope(actor)
+    posted_in_scope = Posting.objects.filter(person=OuterRef("pk"), valid_from__lte=on).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on),
+        Q(neighbourhood__in=visible_areas) | Q(team__neighbourhoods__in=visible_areas),
+    )
+    force_wide = _force_wide_postings(actor).filter(force=OuterRef("force"))
+    return Person.objects.filter(Q(pk=actor.pk) | Exists(posted_in_scope) | Exists(force_wide))
+
+
+def roles_in_force(actor: Actor | None, force_id: int, *, force_wide_only: bool = False) -> set[Role]:
+    postings = _force_wide_postings(actor) if force_wide_only else active_postings(actor)
+    return {Role(r) for r in postings.filter(force_id=force_id).values_list("role", flat=True)}
+
+
+def primary_posting(actor: Actor | None) -> Posting | None:
+    """The posting shown in the page header: the most recent active one."""
+    return (
+        active_postings(actor).select_related("force", "neighbourhood", "team").order_by("-valid_from", "-id").first()
+    )
+
+
+def _force_of(obj: Any) -> int | None:
+    if isinstance(obj, Force):
+        return obj.pk
+    force_id = getattr(obj, "force_id", None)
+    return int(force_id) if force_id is not None else None
+
+
+def _force_level_allowed(actor: Actor, action: Action, obj: Any) -> bool:
+    force_id = _force_of(obj)
+    if force_id is None:
+        return False
+    return any(action in ROLE_ACTIONS[role] for role in roles_in_force(actor, force_id, force_wide_only=True))
+
+
+_VISIBILITY: dict[type, Callable[[Actor], QuerySet[Any]]] = {
+    Force: forces_in_scope,
+    Neighbourhood: neighbourhoods_in_scope,
+    Team: teams_in_scope,
+    Person: people_in_scope,
+}
+
+
+def can_see(actor: Actor | None, obj: Any) -> bool:
+    scope = _VISIBILITY.get(type(obj))
+    if scope is None or not (is_person(actor) or is_system(actor)):
+        return False
+    assert actor is not None
+    return scope(actor).filter(pk=obj.pk).exists()
+
+
+def can(actor: Actor | None, action: Action | str, obj: Any) -> bool:
+    """May `actor` do `action` on `obj`? Viewing needs the object in scope; other actions need a
+    force-wide posting of a role that holds the action, in the object's force."""
+    if is_system(actor):
+        return True
+    if not is_person(actor):
+        return False
+    assert actor is not None
+    act = Action(action)
+    if act == Action.VIEW:
+        return can_see(actor, obj)
+    if act in FORCE_LEVEL_ACTIONS:
+        return _force_level_allowed(actor, act, obj)
+    return False
+
+
+def require(actor: Actor | None, action: Action | str, obj: Any) -> None:
+    """Raise PermissionDenied unless `can(actor, action, obj)`."""
+    if not can(actor, action, obj):
+        raise PermissionDenied(_("You do not have permission to do that."))
+
+
+def forces_where(actor: Actor | None, action: Action) -> QuerySet[Force]:
+    """Forces in which the actor may do a force-level action (for menus and form choices)."""
+    roles = [role.value for role, actions in ROLE_ACTIONS.items() if action in actions]
+    if not is_person(actor) or not roles:
+        return Force.objects.none()
+    return Force.objects.filter(Exists(_force_wide_postings(actor).filter(force=OuterRef("pk"), role__in=roles)))

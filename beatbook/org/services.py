@@ -1,0 +1,364 @@
+"""Writes to the organisation: forces, neighbourhoods, teams, partners, people and postings.
+
+Every function: keyword-only, `actor` first, one transaction, access check, `full_clean()`, the
+audit event, and the saved row returned. HTML views, the JSON API, commands and the demo data
+all come through here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from beatbook.audit.models import EventType
+from beatbook.audit.services import NO_META, AuditMeta, record
+from beatbook.core.timeutil import today
+
+from . import policy
+from .models import Country, Force, Neighbourhood, PartnerOrganisation, Person, Posting, Role, Team
+
+SYSTEM_USERNAME = "system"
+
+
+def system_actor() -> Person:
+    """The actor for jobs, commands and demo data: allowed everything, unable to log in."""
+    person, created = Person.objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={"display_name": "Beatbook system", "is_system": True, "is_active": True},
+    )
+    if created:
+        person.set_unusable_password()
+        person.save(update_fields=["password"])
+    return person
+
+
+def _require_system(actor: Person) -> None:
+    if not policy.is_system(actor):
+        raise PermissionDenied(_("Only the platform can do that."))
+
+
+def force_snapshot(force: Force) -> dict[str, Any]:
+    return {"slug": force.slug, "name": force.name, "country": force.country, "short_code": force.short_code}
+
+
+@transaction.atomic
+def force_create(
+    *,
+    actor: Person,
+    slug: str,
+    name: str,
+    country: Country | str,
+    short_code: str,
+    description: str = "",
+    url: str = "",
+    telephone: str = "101",
+    meta: AuditMeta = NO_META,
+) -> Force:
+    """Register a force on this Beatbook instance (a platform operation, not a force's own)."""
+    _require_system(actor)
+    force = Force(
+        slug=slug,
+        name=name,
+        country=country,
+        short_code=short_code.upper(),
+        description=description,
+        url=url,
+        telephone=telephone,
+    )
+    force.full_clean()
+    force.save()
+    record(
+        actor=actor, event=EventType.FORCE_CREATED, obj=force, force_id=force.pk, after=force_snapshot(force), meta=meta
+    )
+    return force
+
+
+def neighbourhood_snapshot(nb: Neighbourhood) -> dict[str, Any]:
+    return {
+        "code": nb.code,
+        "name": nb.name,
+        "population": nb.population,
+        "is_active": nb.is_active,
+        "bbox": [nb.min_lat, nb.min_lng, nb.max_lat, nb.max_lng],
+    }
+
+
+@transaction.atomic
+def neighbourhood_create(
+    *,
+    actor: Person,
+    force: Force,
+    code: str,
+    name: str,
+    boundary: Any,
+    description: str = "",
+    population: int = 0,
+    meta: AuditMeta = NO_META,
+) -> Neighbourhood:
+    """Add a neighbourhood with its boundary; the bounding box and centre are derived here."""
+    policy.require(actor, policy.Action.MANAGE_STRUCTURE, force)
+    nb = Neighbourhood(
+        force=force, code=code, name=name, boundary=boundary, description=description, population=population
+    )
+    nb.full_clean()
+    nb.save()
+    record(
+        actor=actor,
+        event=EventType.NEIGHBOURHOOD_CREATED,
+        obj=nb,
+        neighbourhood_id=nb.pk,
+        after=neighbourhood_snapshot(nb),
+        meta=meta,
+    )
+    return nb
+
+
+@dataclass(frozen=True)
+class NeighbourhoodChanges:
+    name: str | None = None
+    description: str | None = None
+    population: int | None = None
+    boundary: Any = None
+    is_active: bool | None = None
+
+
+@transaction.atomic
+def neighbourhood_update(
+    *, actor: Person, neighbourhood: Neighbourhood, changes: NeighbourhoodChanges, meta: AuditMeta = NO_META
+) -> Neighbourhood:
+    """Change a neighbourhood's name, description, population, boundary or active flag."""
+    policy.require(actor, policy.Action.MANAGE_STRUCTURE, neighbourhood)
+    before = neighbourhood_snapshot(neighbourhood)
+    for field in ("name", "description", "population", "boundary", "is_active"):
+        value = getattr(changes, field)
+        if value is not None:
+            setattr(neighbourhood, field, value)
+    neighbourhood.full_clean()
+    neighbourhood.save()
+    record(
+        actor=actor,
+        event=EventType.NEIGHBOURHOOD_UPDATED,
+        obj=neighbourhood,
+        neighbourhood_id=neighbourhood.pk,
+        before=before,
+        after=neighbourhood_snapshot(neighbourhood),
+        meta=meta,
+    )
+    return neighbourhood
+
+
+@transaction.atomic
+def team_create(
+    *, actor: Person, force: Force, name: str, neighbourhoods: list[Neighbourhood], meta: AuditMeta = NO_META
+) -> Team:
+    """Create a neighbourhood policing team covering some of its force's neighbourhoods."""
+    policy.require(actor, policy.Action.MANAGE_STRUCTURE, force)
+    if any(nb.force_id != force.pk for nb in neighbourhoods):
+        raise ValidationError({"neighbourhoods": _("Every neighbourhood must belong to the team's force.")})
+    team = Team(force=force, name=name)
+    team.full_clean()
+    team.save()
+    team.neighbourhoods.set(neighbourhoods)
+    record(
+        actor=actor,
+        event=EventType.TEAM_CREATED,
+        obj=team,
+        after={"name": team.name, "neighbourhoods": sorted(nb.code for nb in neighbourhoods)},
+        meta=meta,
+    )
+    return team
+
+
+@transaction.atomic
+def partner_create(
+    *, actor: Person, force: Force, name: str, kind: PartnerOrganisation.Kind | str, meta: AuditMeta = NO_META
+) -> PartnerOrganisation:
+    """Register a partner organisation (council, housing association, school, ...)."""
+    policy.require(actor, policy.Action.MANAGE_STRUCTURE, force)
+    partner = PartnerOrganisation(force=force, name=name, kind=kind)
+    partner.full_clean()
+    partner.save()
+    record(
+        actor=actor,
+        event=EventType.PARTNER_CREATED,
+        obj=partner,
+        after={"name": partner.name, "kind": partner.kind},
+        meta=meta,
+    )
+    return partner
+
+
+def person_snapshot(person: Person) -> dict[str, Any]:
+    return {
+        "username": person.username,
+        "display_name": person.display_name,
+        "collar_number": person.collar_number,
+        "rank_title": person.rank_title,
+        "email": person.email,
+        "preferred_language": person.preferred_language,
+        "partner_organisation_id": person.partner_organisation_id,
+        "is_active": person.is_active,
+    }
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """What a force administrator gives to create an account."""
+
+    username: str
+    display_name: str
+    password: str
+    email: str = ""
+    collar_number: str = ""
+    rank_title: str = ""
+    preferred_language: str = "en-gb"
+    partner_organisation: PartnerOrganisation | None = None
+
+
+@transaction.atomic
+def person_create(*, actor: Person, force: Force, data: NewPerson, meta: AuditMeta = NO_META) -> Person:
+    """Create a person's account in a force. The password must pass the password policy."""
+    policy.require(actor, policy.Action.MANAGE_PEOPLE, force)
+    if data.partner_organisation is not None and data.partner_organisation.force_id != force.pk:
+        raise ValidationError({"partner_organisation": _("The organisation belongs to another force.")})
+    person = Person(
+        force=force,
+        username=data.username,
+        display_name=data.display_name,
+        email=data.email,
+        collar_number=data.collar_number,
+        rank_title=data.rank_title,
+        preferred_language=data.preferred_language,
+        partner_organisation=data.partner_organisation,
+    )
+    try:
+        validate_password(data.password, user=person)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    person.set_password(data.password)
+    person.full_clean()
+    person.save()
+    record(actor=actor, event=EventType.PERSON_CREATED, obj=person, after=person_snapshot(person), meta=meta)
+    return person
+
+
+@transaction.atomic
+def person_set_language(*, actor: Person, language: str, meta: AuditMeta = NO_META) -> Person:
+    """A person chooses the language Beatbook speaks to them in."""
+    before = person_snapshot(actor)
+    actor.preferred_language = language
+    actor.full_clean(exclude=["password"])
+    actor.save(update_fields=["preferred_language"])
+    record(
+        actor=actor,
+        event=EventType.PERSON_UPDATED,
+        obj=actor,
+        before=before,
+        after=person_snapshot(actor),
+        meta=meta,
+    )
+    return actor
+
+
+@transaction.atomic
+def person_deactivate(*, actor: Person, person: Person, reason: str, meta: AuditMeta = NO_META) -> Person:
+    """Switch an account off (leavers). The row stays: audit events point at it."""
+    policy.require(actor, policy.Action.MANAGE_PEOPLE, person)
+    if person.pk == actor.pk:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason.")})
+    before = person_snapshot(person)
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    record(
+        actor=actor,
+        event=EventType.PERSON_DEACTIVATED,
+        obj=person,
+        before=before,
+        after=person_snapshot(person),
+        reason=reason,
+        meta=meta,
+    )
+    return person
+
+
+def posting_snapshot(posting: Posting) -> dict[str, Any]:
+    return {
+        "person_id": posting.person_id,
+        "role": posting.role,
+        "neighbourhood_id": posting.neighbourhood_id,
+        "team_id": posting.team_id,
+        "valid_from": posting.valid_from.isoformat(),
+        "valid_to": posting.valid_to.isoformat() if posting.valid_to else None,
+    }
+
+
+@transaction.atomic
+def posting_create(
+    *,
+    actor: Person,
+    person: Person,
+    role: Role | str,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    neighbourhood: Neighbourhood | None = None,
+    team: Team | None = None,
+    meta: AuditMeta = NO_META,
+) -> Posting:
+    """Post a person to a role in an area (a neighbourhood, a team, or force-wide)."""
+    policy.require(actor, policy.Action.MANAGE_PEOPLE, person)
+    if person.force_id is None:
+        raise ValidationError({"person": _("The person has no force.")})
+    posting = Posting(
+        person=person,
+        force_id=person.force_id,
+        role=role,
+        neighbourhood=neighbourhood,
+        team=team,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    posting.full_clean()
+    posting.save()
+    record(
+        actor=actor,
+        event=EventType.POSTING_CREATED,
+        obj=posting,
+        neighbourhood_id=posting.neighbourhood_id,
+        after=posting_snapshot(posting),
+        meta=meta,
+    )
+    return posting
+
+
+@transaction.atomic
+def posting_end(
+    *, actor: Person, posting: Posting, valid_to: dt.date | None = None, reason: str = "", meta: AuditMeta = NO_META
+) -> Posting:
+    """End a posting on a date (today by default)."""
+    policy.require(actor, policy.Action.MANAGE_PEOPLE, posting.person)
+    end = valid_to or today()
+    if posting.valid_to is not None and posting.valid_to <= end:
+        raise ValidationError({"valid_to": _("The posting has already ended.")})
+    before = posting_snapshot(posting)
+    posting.valid_to = end
+    posting.full_clean()
+    posting.save(update_fields=["valid_to"])
+    record(
+        actor=actor,
+        event=EventType.POSTING_ENDED,
+        obj=posting,
+        neighbourhood_id=posting.neighbourhood_id,
+        before=before,
+        after=posting_snapshot(posting),
+        reason=reason,
+        meta=meta,
+    )
+    return posting
