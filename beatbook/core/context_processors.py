@@ -35,6 +35,7 @@ def _build_shell(request: HttpRequest) -> Shell | None:
     posting = policy.primary_posting(user)
     nav = [
         NavItem(str(_("Home")), reverse("core:home"), "home"),
+        NavItem(str(_("Neighbourhoods")), reverse("org:neighbourhoods"), "neighbourhoods"),
         NavItem(str(_("People")), reverse("org:people"), "people"),
         NavItem(str(_("My profile")), reverse("org:me"), "me"),
     ]

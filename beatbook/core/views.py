@@ -66,4 +66,5 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 @login_not_required
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    # No header or menu: they query the database, which may be what just failed.
+    return render(request, "500.html", {"shell": None}, status=500)

@@ -18,7 +18,7 @@ from beatbook.core import geo
 from beatbook.core.timeutil import today
 
 from . import policy
-from .models import Force, Neighbourhood, Person, Posting, Team
+from .models import Force, Neighbourhood, PartnerOrganisation, Person, Posting, Team
 
 M = TypeVar("M", bound=Model)
 
@@ -131,4 +131,56 @@ def team_members(*, actor: policy.Actor, neighbourhoods: QuerySet[Neighbourhood]
         .distinct()
         .select_related("person", "neighbourhood", "team")
         .order_by("role", "person__display_name", "id")
+    )
+
+
+def people_matching(actor: policy.Actor, q: str = "") -> QuerySet[Person]:
+    """People in the actor's scope whose display name, username or collar number contains `q`."""
+    people = people_visible_to(actor)
+    term = q.strip()
+    if term:
+        people = people.filter(
+            Q(display_name__icontains=term) | Q(username__icontains=term) | Q(collar_number__icontains=term)
+        )
+    return people
+
+
+def postings_visible_to(actor: policy.Actor) -> QuerySet[Posting]:
+    """Postings of the people the actor can see (past, present and future)."""
+    people = policy.people_in_scope(actor).filter(is_system=False)
+    return Posting.objects.filter(person__in=people).select_related("person", "force", "neighbourhood", "team")
+
+
+def posting_get_for(*, actor: policy.Actor, posting_id: Any, action: policy.Action = policy.Action.VIEW) -> Posting:
+    """One posting of a visible person (404 otherwise); other actions are checked on the person."""
+    posting = get_visible(postings_visible_to(actor), posting_id)
+    _checked(actor, posting.person, action)
+    return posting
+
+
+def neighbourhoods_of_force(*, actor: policy.Actor, force_id: int | None) -> QuerySet[Neighbourhood]:
+    """The actor's visible neighbourhoods in one force (for form choices)."""
+    if force_id is None:
+        return Neighbourhood.objects.none()
+    return neighbourhoods_visible_to(actor).filter(force_id=force_id)
+
+
+def teams_of_force(*, actor: policy.Actor, force_id: int | None) -> QuerySet[Team]:
+    """The actor's visible teams in one force (for form choices)."""
+    if force_id is None:
+        return Team.objects.none()
+    return teams_visible_to(actor).filter(force_id=force_id)
+
+
+def teams_covering(*, actor: policy.Actor, neighbourhood: Neighbourhood) -> QuerySet[Team]:
+    """Visible teams that cover a neighbourhood."""
+    return teams_visible_to(actor).filter(neighbourhoods=neighbourhood)
+
+
+def partners_where(actor: policy.Actor, action: policy.Action) -> QuerySet[PartnerOrganisation]:
+    """Partner organisations of the forces in which the actor may do `action` (form choices)."""
+    return (
+        PartnerOrganisation.objects.filter(force__in=policy.forces_where(actor, action))
+        .select_related("force")
+        .order_by("force__name", "name")
     )

@@ -38,6 +38,16 @@ def system_actor() -> Person:
     return person
 
 
+def _clean_or_restore(obj: Force | Neighbourhood | Person | Posting, **kwargs: Any) -> None:
+    """full_clean() a changed row; if it is refused, put the caller's object back as stored so
+    that a failed change never lingers in memory (a form re-shown, a retry)."""
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError:
+        obj.refresh_from_db()
+        raise
+
+
 def _require_system(actor: Person) -> None:
     if not policy.is_system(actor):
         raise PermissionDenied(_("Only the platform can do that."))
@@ -139,7 +149,7 @@ def neighbourhood_update(
         value = getattr(changes, field)
         if value is not None:
             setattr(neighbourhood, field, value)
-    neighbourhood.full_clean()
+    _clean_or_restore(neighbourhood)
     neighbourhood.save()
     record(
         actor=actor,
@@ -227,6 +237,8 @@ def person_create(*, actor: Person, force: Force, data: NewPerson, meta: AuditMe
     policy.require(actor, policy.Action.MANAGE_PEOPLE, force)
     if data.partner_organisation is not None and data.partner_organisation.force_id != force.pk:
         raise ValidationError({"partner_organisation": _("The organisation belongs to another force.")})
+    if data.collar_number and Person.objects.filter(force=force, collar_number=data.collar_number).exists():
+        raise ValidationError({"collar_number": _("Someone in this force already has that number.")})
     person = Person(
         force=force,
         username=data.username,
@@ -253,7 +265,7 @@ def person_set_language(*, actor: Person, language: str, meta: AuditMeta = NO_ME
     """A person chooses the language Beatbook speaks to them in."""
     before = person_snapshot(actor)
     actor.preferred_language = language
-    actor.full_clean(exclude=["password"])
+    _clean_or_restore(actor, exclude=["password"])
     actor.save(update_fields=["preferred_language"])
     record(
         actor=actor,
@@ -349,7 +361,7 @@ def posting_end(
         raise ValidationError({"valid_to": _("The posting has already ended.")})
     before = posting_snapshot(posting)
     posting.valid_to = end
-    posting.full_clean()
+    _clean_or_restore(posting)
     posting.save(update_fields=["valid_to"])
     record(
         actor=actor,

@@ -1,0 +1,216 @@
+"""Authentication: bearer tokens and the session, on every endpoint, and errors outside them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.test import Client
+from django.urls import URLPattern
+from django.utils import timezone
+
+from beatbook.accounts.models import ApiToken
+from beatbook.accounts.services import api_token_create, api_token_revoke
+from beatbook.api.urls import api_v1_urls
+from beatbook.audit.models import AuditEvent, EventType
+from beatbook.core.testing import World
+from beatbook.org import selectors
+from beatbook.org import services as org
+from beatbook.org.models import Person, Posting
+
+from .helpers import Api, assert_error, data
+
+Call = tuple[str, str, dict[str, Any] | None, dict[str, Any] | None]  # method, path, query, body
+
+
+def _postings_of(person: Person) -> Posting:
+    return Posting.objects.filter(person=person).get()
+
+
+ENDPOINTS: dict[str, Callable[[World], Call]] = {
+    "me": lambda w: ("GET", "/me", None, None),
+    "force_list": lambda w: ("GET", "/forces", None, None),
+    "force_detail": lambda w: ("GET", "/forces/cambridgeshire", None, None),
+    "neighbourhood_list": lambda w: ("GET", "/neighbourhoods", None, None),
+    "neighbourhood_detail": lambda w: ("GET", f"/neighbourhoods/{w.a1.pk}", None, None),
+    "neighbourhood_locate": lambda w: ("GET", "/neighbourhoods/locate", {"lat": 52.205, "lng": 0.119}, None),
+    "person_list": lambda w: ("GET", "/people", None, None),
+    "person_detail": lambda w: ("GET", f"/people/{w.alice.pk}", None, None),
+    "person_postings": lambda w: ("GET", f"/people/{w.alice.pk}/postings", None, None),
+    "person_create": lambda w: (
+        "POST",
+        "/people",
+        None,
+        {"force": "cambridgeshire", "username": "zed", "display_name": "Zed", "password": "a-long-passphrase-9"},
+    ),
+    "posting_create": lambda w: (
+        "POST",
+        f"/people/{w.charlie.pk}/postings",
+        None,
+        {"role": "pcso", "neighbourhood": w.a1.pk, "valid_from": "2026-01-01"},
+    ),
+    "posting_end": lambda w: ("POST", f"/postings/{_postings_of(w.alice).pk}/end", None, {"reason": "Moved"}),
+}
+
+
+def _call(api: Api, w: World, name: str, **kwargs: Any) -> Any:
+    method, path, query, body = ENDPOINTS[name](w)
+    if method == "GET":
+        return api.get(path, query=query, **kwargs)
+    return api.post(path, body, **kwargs)
+
+
+def _counts() -> tuple[int, int, int]:
+    """People, postings and audit events (leaving out the tests' own token issues)."""
+    events = AuditEvent.objects.exclude(event_type=EventType.API_TOKEN_CREATED)
+    return Person.objects.count(), Posting.objects.count(), events.count()
+
+
+@pytest.mark.parametrize("name", sorted(ENDPOINTS))
+def test_anonymous_calls_get_401_json_not_a_login_redirect(world: World, api: Api, name: str) -> None:
+    before = _counts()
+    response = _call(api, world, name)
+    assert_error(response, 401, "not_authenticated")
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert _counts() == before
+
+
+@pytest.mark.parametrize("name", sorted(ENDPOINTS))
+def test_a_valid_token_is_accepted_on_every_endpoint(world: World, api: Api, name: str) -> None:
+    response = _call(api, world, name, as_=world.erin)
+    assert response.status_code in {200, 201}, data(response)
+
+
+def test_anonymous_post_is_401_even_when_csrf_is_enforced(world: World, api: Api) -> None:
+    response = _call(api, world, "person_create", client=Client(enforce_csrf_checks=True))
+    assert_error(response, 401, "not_authenticated")
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Bearer bbk_not-a-real-token", "Bearer ", "Bearer not-even-the-prefix", "Basic ZXJpbjpwYXNzd29yZA==", "bbk_x"],
+)
+def test_unknown_or_malformed_credentials_are_401(world: World, api: Api, header: str) -> None:
+    assert_error(api.get("/me", headers={"Authorization": header}), 401, "not_authenticated")
+
+
+def test_a_revoked_token_is_401(world: World, api: Api) -> None:
+    issued = api_token_create(actor=world.alice, name="integration")
+    headers = {"Authorization": f"Bearer {issued.raw}"}
+    assert api.get("/me", headers=headers).status_code == 200
+    api_token_revoke(actor=world.alice, token=issued.token)
+    assert_error(api.get("/me", headers=headers), 401, "not_authenticated")
+
+
+def test_an_expired_token_is_401(world: World, api: Api) -> None:
+    issued = api_token_create(
+        actor=world.alice, name="short-lived", expires_at=timezone.now() + dt.timedelta(minutes=1)
+    )
+    headers = {"Authorization": f"Bearer {issued.raw}"}
+    assert api.get("/me", headers=headers).status_code == 200
+    ApiToken.objects.filter(pk=issued.token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert_error(api.get("/me", headers=headers), 401, "not_authenticated")
+
+
+def test_a_deactivated_persons_token_is_401(world: World, api: Api) -> None:
+    token = api.token_for(world.alice)
+    org.person_deactivate(actor=world.erin, person=world.alice, reason="Left the force")
+    assert_error(api.get("/me", headers={"Authorization": f"Bearer {token}"}), 401)
+
+
+def test_a_bad_token_is_not_rescued_by_a_session(world: World, api: Api) -> None:
+    client = world.client_for(world.alice)
+    response = api.get("/me", client=client, headers={"Authorization": "Bearer bbk_revoked-or-unknown"})
+    assert_error(response, 401)
+
+
+def test_the_session_authenticates_reads(world: World, api: Api) -> None:
+    response = api.get("/me", client=world.client_for(world.alice))
+    assert data(response)["username"] == "alice"
+
+
+def test_a_session_post_without_a_csrf_token_is_403_and_stores_nothing(world: World, api: Api) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.erin)
+    before = _counts()
+    response = _call(api, world, "person_create", client=client)
+    assert_error(response, 403, "csrf_failed")
+    assert _counts() == before
+
+
+def test_a_session_post_with_the_csrf_token_succeeds(world: World, api: Api) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.erin)
+    request = HttpRequest()
+    token = get_token(request)
+    client.cookies[settings.CSRF_COOKIE_NAME] = request.META["CSRF_COOKIE"]
+    response = _call(api, world, "person_create", client=client, headers={"X-CSRFToken": token})
+    assert response.status_code == 201, data(response)
+
+
+def test_a_token_post_needs_no_csrf_token(world: World, api: Api) -> None:
+    response = _call(api, world, "person_create", client=Client(enforce_csrf_checks=True), as_=world.erin)
+    assert response.status_code == 201
+
+
+def test_unknown_paths_and_the_api_root_are_404_json(world: World, api: Api) -> None:
+    for path in ("/", "/nothing-here", "/people/not-a-number", "/neighbourhoods/99999999/extra"):
+        assert_error(api.get(path, as_=world.alice), 404, "not_found")
+    assert_error(api.get("/nothing-here"), 404, "not_found")
+
+
+def test_a_wrong_method_is_405_json(world: World, api: Api) -> None:
+    response = api.call("DELETE", "/me", as_=world.alice)
+    assert_error(response, 405, "method_not_allowed")
+    assert response["Allow"] == "GET"
+    assert_error(api.post("/forces", {}, as_=world.alice), 405)
+
+
+def test_an_unexpected_failure_is_a_logged_generic_500(
+    world: World, api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(actor: Any) -> Any:
+        raise RuntimeError("database on fire: secret detail")
+
+    monkeypatch.setattr(selectors, "forces_visible_to", broken)
+    with caplog.at_level(logging.ERROR, logger="beatbook.api.v1.errors"):
+        response = api.get("/forces", as_=world.alice)
+    error = assert_error(response, 500, "server_error")
+    assert "secret" not in error["message"]
+    assert response["X-Request-ID"] in caplog.text
+    assert "database on fire" in caplog.text
+
+
+def test_the_openapi_document_needs_authentication(world: World) -> None:
+    response = Client().get("/api/v1/openapi.json")
+    assert isinstance(response, HttpResponse)
+    assert_error(response, 401, "not_authenticated")
+    assert Client().get("/api/v1/openapi.json", headers={"Authorization": "Bearer bbk_nope"}).status_code == 401
+    token = api_token_create(actor=world.alice, name="docs").raw
+    assert Client().get("/api/v1/openapi.json", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert world.client_for(world.alice).get("/api/v1/openapi.json").status_code == 200
+
+
+def test_every_api_pattern_but_the_docs_page_is_exempt_from_the_login_middleware() -> None:
+    patterns, _app, namespace = api_v1_urls()
+    assert namespace == "api-v1"
+    views = [p for p in patterns if isinstance(p, URLPattern)]
+    exempt = {p.name: getattr(p.callback, "login_required", True) is False for p in views}
+    assert exempt.pop("openapi-view") is False
+    assert len(exempt) > 10
+    assert all(exempt.values()), exempt
+
+
+def test_the_docs_page_is_for_signed_in_people(world: World) -> None:
+    anonymous = Client().get("/api/v1/docs")
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith("/accounts/login/")
+    page = world.client_for(world.alice).get("/api/v1/docs")
+    assert page.status_code == 200
+    assert b"swagger-ui" in page.content

@@ -1,0 +1,130 @@
+"""The OpenAPI document: served, 3.1, complete, and honest about errors and input limits."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import models
+from django.test import Client
+
+from beatbook.api.v1 import schemas
+from beatbook.core import geo
+from beatbook.core.testing import World
+from beatbook.org.models import Person, Role
+
+from .helpers import Api, openapi_document
+
+OPERATIONS = {
+    ("get", "/api/v1/me"),
+    ("get", "/api/v1/forces"),
+    ("get", "/api/v1/forces/{slug}"),
+    ("get", "/api/v1/neighbourhoods"),
+    ("get", "/api/v1/neighbourhoods/locate"),
+    ("get", "/api/v1/neighbourhoods/{neighbourhood_id}"),
+    ("get", "/api/v1/people"),
+    ("post", "/api/v1/people"),
+    ("get", "/api/v1/people/{person_id}"),
+    ("get", "/api/v1/people/{person_id}/postings"),
+    ("post", "/api/v1/people/{person_id}/postings"),
+    ("post", "/api/v1/postings/{posting_id}/end"),
+}
+WRITES = {op for op in OPERATIONS if op[0] == "post"}
+# 404: an id in the path, a force named in the query, or no neighbourhood at the point.
+MAY_BE_NOT_FOUND = {op for op in OPERATIONS if "{" in op[1]} | {
+    ("get", "/api/v1/neighbourhoods"),
+    ("get", "/api/v1/neighbourhoods/locate"),
+}
+WITH_QUERY = {
+    ("get", "/api/v1/neighbourhoods"),
+    ("get", "/api/v1/neighbourhoods/locate"),
+    ("get", "/api/v1/people"),
+    ("get", "/api/v1/people/{person_id}/postings"),
+}
+ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+
+
+@pytest.fixture
+def served(world: World, api: Api) -> dict[str, Any]:
+    client = Client()
+    response = client.get("/api/v1/openapi.json", headers={"Authorization": f"Bearer {api.token_for(world.alice)}"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    document: dict[str, Any] = json.loads(response.content)
+    return document
+
+
+def _operations(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(method, path): op for path, ops in document["paths"].items() for method, op in ops.items()}
+
+
+def test_the_served_document_is_openapi_3_1_with_every_operation(served: dict[str, Any]) -> None:
+    assert served["openapi"].startswith("3.1")
+    assert served["info"]["version"] == "1"
+    assert set(_operations(served)) == OPERATIONS
+    assert served == openapi_document()  # the tests validate responses against this same document
+
+
+def test_every_operation_needs_a_token_or_the_session(served: dict[str, Any]) -> None:
+    schemes = served["components"]["securitySchemes"]
+    assert schemes["BearerToken"] == {"type": "http", "scheme": "bearer"}
+    assert schemes["Session"]["in"] == "cookie"
+    for key, operation in _operations(served).items():
+        assert operation["security"] == [{"BearerToken": []}, {"Session": []}], key
+
+
+def test_every_operation_declares_its_errors_in_the_error_format(served: dict[str, Any]) -> None:
+    for key, operation in _operations(served).items():
+        responses = operation["responses"]
+        expected = {"401", "500"}
+        if key in WRITES:
+            expected |= {"400", "403", "404", "422"}
+        if key in MAY_BE_NOT_FOUND:
+            expected.add("404")
+        if key in WITH_QUERY:
+            expected.add("422")
+        errors = {status for status in responses if int(status) >= 400}
+        assert errors == expected, key
+        for status in errors:
+            assert responses[status]["content"]["application/json"]["schema"] == ERROR_REF, (key, status)
+        success = {status for status in responses if int(status) < 400}
+        assert success == ({"201"} if key in WRITES and not key[1].endswith("/end") else {"200"}), key
+
+
+def test_the_error_schema_is_the_one_error_format(served: dict[str, Any]) -> None:
+    components = served["components"]["schemas"]
+    assert components["ErrorOut"]["required"] == ["error"]
+    detail = components["ErrorDetail"]
+    assert set(detail["properties"]) == {"status", "code", "message", "fields"}
+    assert set(detail["required"]) == {"status", "code", "message"}
+
+
+def test_text_inputs_are_limited_to_their_model_fields_lengths() -> None:
+    for name in ("username", "display_name", "email", "collar_number", "rank_title"):
+        model_field = Person._meta.get_field(name)
+        assert isinstance(model_field, models.Field)
+        limit = model_field.max_length
+        assert _max_length(schemas.PersonIn, name) == limit, name
+    assert _max_length(schemas.PersonIn, "force") == 50  # Force.slug
+
+
+def _max_length(model: type[schemas.Strict], field: str) -> int | None:
+    schema = model.model_json_schema()["properties"][field]
+    value = schema.get("maxLength")
+    return int(value) if value is not None else None
+
+
+def test_choices_in_the_schemas_follow_the_settings_and_models() -> None:
+    person_in = schemas.PersonIn.model_json_schema()
+    assert person_in["properties"]["preferred_language"]["enum"] == [code for code, _ in settings.LANGUAGES]
+    assert {role.value for role in schemas.PostingIn.model_fields["role"].annotation} == set(Role.values)  # type: ignore[union-attr]
+
+
+def test_locate_bounds_are_the_uk(served: dict[str, Any]) -> None:
+    parameters = {p["name"]: p["schema"] for p in served["paths"]["/api/v1/neighbourhoods/locate"]["get"]["parameters"]}
+    assert (parameters["lat"]["minimum"], parameters["lat"]["maximum"]) == (geo.UK_MIN_LAT, geo.UK_MAX_LAT)
+    assert (parameters["lng"]["minimum"], parameters["lng"]["maximum"]) == (geo.UK_MIN_LNG, geo.UK_MAX_LNG)
+    page_size = {p["name"]: p["schema"] for p in served["paths"]["/api/v1/people"]["get"]["parameters"]}["page_size"]
+    assert page_size["maximum"] == settings.BEATBOOK_MAX_PAGE_SIZE

@@ -1,0 +1,78 @@
+"""Beatbook's JSON API, version 1 (django-ninja), mounted at /api/v1/.
+
+Every operation needs a bearer token or a signed-in session (`auth.py`), reads through the org
+selectors (scoped to the caller) and writes through the org services (checked and audited).
+Errors share one shape (`errors.py`); the OpenAPI document is /api/v1/openapi.json and its
+browsable form /api/v1/docs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.operation import Operation
+
+from . import errors, forces, me, neighbourhoods, people
+from .auth import AUTH
+
+
+def _docs_need_auth(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The OpenAPI document and its viewer need the same authentication as the API."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        for scheme in AUTH:
+            try:
+                if scheme(request) is not None:
+                    return view(request, *args, **kwargs)
+            except HttpError:  # a bad token is a 401, like no token
+                break
+        return errors.unauthenticated_response()
+
+    return wrapped
+
+
+DESCRIPTION = """Beatbook's records of neighbourhood policing, for integrations and Beatbook's own pages.
+
+**Authentication.** Every operation needs either a bearer token (`Authorization: Bearer bbk_...`,
+issued to a person in Beatbook; it acts with exactly that person's access) or a signed-in browser
+session, which must send the `X-CSRFToken` header on POST.
+
+**Scope.** You see what your postings give you. Something outside your scope is answered exactly
+as something that does not exist: 404 `Not found.`. Something you can see but may not change is 403.
+
+**Errors** all have one shape: `{"error": {"status", "code", "message", "fields"}}`, where
+`fields` (by field name, `__all__` for the request as a whole) comes only with 422 (the request
+does not match the schema) and 400 (a rule refused it).
+
+**Lists** are paginated with `page` (from 1) and `page_size`, and say the `total`.
+"""
+
+
+class BeatbookApi(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """Short operation ids (the view's name, unique across the API) for generated clients."""
+        return operation.view_func.__name__
+
+
+def build_api() -> NinjaAPI:
+    api = BeatbookApi(
+        title="Beatbook API",
+        version="1",
+        description=DESCRIPTION,
+        urls_namespace="api-v1",
+        auth=AUTH,
+        docs_decorator=_docs_need_auth,
+    )
+    errors.install(api)
+    for module in (me, forces, neighbourhoods, people):
+        api.add_router("", module.router)
+    return api
+
+
+api = build_api()

@@ -1,0 +1,37 @@
+"""The floors each benchmark is compared with, copied from the project's machine limits
+(limits.md, measured on a 2-vCPU machine of the project's kind before Beatbook existed).
+
+A ratio is Beatbook's figure divided by the floor's: 1x is the floor, 10x is ten times slower.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Floor:
+    label: str
+    sqlite_ms: float | None
+    postgresql_ms: float | None
+    statistic: str  # which of our figures is compared: "p95" or "median"
+    source: str
+
+    def for_vendor(self, vendor: str) -> float | None:
+        return self.postgresql_ms if vendor == "postgresql" else self.sqlite_ms
+
+
+# First page of 50 rows from an indexed list, fetched as tuples (p95).
+LIST_PAGE = Floor("newest 50 rows of one neighbourhood, indexed, as tuples (p95)", 0.10, 0.26, "p95", "limits.md §4c")
+# Machine time per request of the DB-backed list endpoint: 2 cores / 1,034 req/s (PostgreSQL).
+HTTP_LIST = Floor(
+    "DB-backed 50-row list endpoint: 2 cores / 1,034 req/s = 1.93 ms of machine time a request",
+    None,
+    1.93,
+    "median",
+    "limits.md §6",
+)
+# An index lookup returning a handful of rows (p95).
+POINT_LOOKUP = Floor("indexed radius query, sparse area, 4 rows (p95)", 0.03, 0.18, "p95", "limits.md §4a")
+# One indexed round trip with a tiny result (upper end of the measured range).
+ROUND_TRIP = Floor("indexed round trip, tiny result (upper end of range)", 0.09, 0.20, "p95", "limits.md §4")

@@ -1,0 +1,170 @@
+"""Write docs/performance.md from the benchmark processes' results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import django
+
+from . import floors
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
+VENDOR_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+@dataclass(frozen=True)
+class EngineRun:
+    vendor: str
+    version: str
+    world: dict[str, Any]
+    results: list[dict[str, Any]]
+    load: tuple[float, float]  # the 1-minute load average before and after the run
+
+
+def _ms(value: float) -> str:
+    return f"{value:,.3f}" if value < 10 else f"{value:,.1f}"
+
+
+def _ratio(result: dict[str, Any], vendor: str) -> str:
+    floor: floors.Floor | None = getattr(floors, result["floor"], None) if result["floor"] else None
+    stats = result["stats"]
+    if floor is None or stats is None:
+        return ""
+    floor_ms = floor.for_vendor(vendor)
+    if floor_ms is None:
+        return f"no {VENDOR_NAMES[vendor]} floor ({floor.source})"
+    ours = stats["p95_ms"] if floor.statistic == "p95" else stats["median_ms"]
+    return f"**{ours / floor_ms:,.1f}x** {floor.statistic} vs {floor_ms:g} ms ({floor.source})"
+
+
+def _table(runs: list[EngineRun]) -> list[str]:
+    lines = [
+        "| Benchmark | Database | Runs | Median ms | p95 ms | Min ms | Queries | Ratio to the floor |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for run in runs:
+        name = VENDOR_NAMES[run.vendor]
+        for result in run.results:
+            stats = result["stats"]
+            if stats is None:
+                lines.append(f"| {result['name']} | {name} | | | | | | {result['note']} |")
+                continue
+            queries = "" if result["queries"] is None else str(result["queries"])
+            ratio = _ratio(result, run.vendor)
+            if result["note"]:
+                ratio = f"{ratio}; {result['note']}" if ratio else result["note"]
+            lines.append(
+                f"| {result['name']} | {name} | {stats['runs']:,} | {_ms(stats['median_ms'])} | "
+                f"{_ms(stats['p95_ms'])} | {_ms(stats['min_ms'])} | {queries} | {ratio} |"
+            )
+    return lines
+
+
+def write(runs: list[EngineRun], skipped: list[str]) -> Path:
+    world = runs[0].world
+    databases = "; ".join(f"{VENDOR_NAMES[r.vendor]} {r.version}" for r in runs)
+    floor_rows = [
+        f"| {f.label} | {_g(f.sqlite_ms)} | {_g(f.postgresql_ms)} | {f.source} |"
+        for f in (floors.LIST_PAGE, floors.HTTP_LIST, floors.POINT_LOOKUP, floors.ROUND_TRIP)
+    ]
+    text = "\n".join(
+        [
+            "# Performance",
+            "",
+            f"Written by `make bench` (`python -m bench`) on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC. "
+            "Do not edit it by hand: run the benchmarks again.",
+            "",
+            "## Machine",
+            "",
+            "| Item | Value |",
+            "| --- | --- |",
+            f"| CPU cores (`os.cpu_count()`) | {os.cpu_count()} |",
+            f"| Python | {platform.python_version()} ({platform.python_implementation()}) |",
+            f"| Django | {django.get_version()} |",
+            f"| Databases | {databases} |",
+            *[f"| Not run | {note} |" for note in skipped],
+            *[
+                f"| Load average (1 min) before / after the {VENDOR_NAMES[r.vendor]} run | "
+                f"{r.load[0]:.1f} / {r.load[1]:.1f} |"
+                for r in runs
+            ],
+            "",
+            "Timed in one process, with the database on the same machine (SQLite in-process, in WAL mode "
+            "as Beatbook runs it; PostgreSQL over a local connection). The machine is shared: a load "
+            "average above the core count means other work competed for the CPU and the figures, the p95 "
+            "most, are pessimistic; the minimum is the least disturbed figure. Compare the figures only "
+            "with runs on the same kind of machine.",
+            "",
+            "## Data",
+            "",
+            f"One force with {world['neighbourhoods']} neighbourhoods (a 10 x 20 grid of cells about 2 km "
+            "across, each boundary a 40-vertex polygon), "
+            f"{world['teams']} teams of 4 neighbourhoods, {world['people']:,} people and "
+            f"{world['postings']:,} postings: 1,600 PCSOs and constables posted to neighbourhoods (8 each), "
+            "50 sergeants posted to teams, 350 force-wide roles including one force administrator, and "
+            f"{world['ended_postings']:,} ended postings. Built with `bulk_create` (benchmark data, not "
+            f"application writes, so no audit events) in {world['build_seconds']:.1f} s, not timed. "
+            "PostgreSQL gets an `ANALYZE` after the load, as autovacuum would soon run; SQLite none, as "
+            "Beatbook runs none.",
+            "",
+            "## Results",
+            "",
+            "Times are wall times in milliseconds. The ratio divides our figure (p95, or the median where "
+            "the floor is a per-request average) by the floor's: 1x is the floor, 10x is ten times its "
+            "time. The floors measure the bare database or HTTP work; Beatbook adds the ORM, the access "
+            "policy and, for pages, sessions, middleware and templates, so several times the floor is "
+            "expected.",
+            "",
+            *_table(runs),
+            "",
+            "## What each benchmark measures",
+            "",
+            "* **(a) People list selector**: `beatbook.org.selectors.people_visible_to(force admin)` "
+            "through `beatbook.core.pagination.paginate`, 50 people materialised with their force, partner "
+            "organisation and active postings (with neighbourhood and team). The administrator sees all "
+            "2,000 people, so this is the largest page a force shows; page 1 and the last page (an "
+            "OFFSET of 1,950) are both timed. Three queries: the count, the page, the postings prefetch.",
+            "* **(a) People list page**: `GET /org/people/` over Django's test client as the force "
+            "administrator: middleware, session, the view and its template, without an HTTP server. "
+            "Skipped until the page exists.",
+            "* **(b) Point in neighbourhood**: `beatbook.org.selectors.neighbourhood_containing(lat, lng)` "
+            "for 1,000 uniform random points over the grid and a 5 % margin round it: a bounding-box "
+            "query in SQL, then shapely on the candidates' boundaries. Reported per call and per 1,000 "
+            "calls.",
+            "* **(c) Scope**: `beatbook.org.policy.neighbourhoods_in_scope(actor)` materialised, for a "
+            "PCSO (one neighbourhood), a sergeant posted to a team (four) and, for comparison, the force "
+            "administrator (all 200). One query with three `EXISTS` subqueries; every scoped list is "
+            "built on it.",
+            "",
+            "## Floors",
+            "",
+            "The floors are from the machine limits measured for this project before Beatbook existed "
+            "(limits.md: §1 for the method, §7 for the table), on 2 vCPUs with stock PostgreSQL 15.",
+            "",
+            "| Floor | SQLite ms | PostgreSQL ms | Source |",
+            "| --- | ---: | ---: | --- |",
+            *floor_rows,
+            "",
+            "## Method",
+            "",
+            "The method of limits.md §1 and §9: untimed set-up, untimed warm-up runs, then timed runs with "
+            "`time.perf_counter()`; median and p95 (linear interpolation, numpy's default). Selectors: 3 "
+            "warm-ups and 30 runs; scope queries: 5 warm-ups and 50 runs; point lookups: a warm-up pass "
+            "of 100 points, then 3 passes of 1,000 (3,000 timed calls). Query counts come from one extra "
+            "run. Each database engine runs in its own process on a throwaway, migrated database that is "
+            "dropped afterwards. Run it: `make bench` (SQLite), or with `DATABASE_URL` set for "
+            "PostgreSQL as well.",
+            "",
+        ]
+    )
+    DOC.write_text(text, encoding="utf-8")
+    return DOC
+
+
+def _g(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:g}"

@@ -1,0 +1,64 @@
+"""One benchmark process: `python -m bench.run OUT.json` with DJANGO_SETTINGS_MODULE=bench.settings.
+
+Creates the throwaway database (migrated), builds the data, runs the benchmarks, writes the
+results as JSON for `bench.__main__`, and drops the database.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sys
+import warnings
+from pathlib import Path
+
+
+def main(out: Path) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    # whitenoise warns that the collected static files are missing: the benchmarks need none.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from . import cases, data
+
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        print(f"  {connection.vendor}: building the data ...", flush=True)
+        world = data.build()
+        print(f"  {connection.vendor}: built in {world.build_seconds:.1f} s; timing ...", flush=True)
+        results = cases.run_all(world)
+        version = _server_version()
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    payload = {
+        "vendor": connection.vendor,
+        "version": version,
+        "world": {
+            field.name: getattr(world, field.name)
+            for field in dataclasses.fields(world)
+            if isinstance(getattr(world, field.name), int | float)
+        },
+        "results": [dataclasses.asdict(result) for result in results],
+    }
+    out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+
+
+def _server_version() -> str:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            row = cursor.fetchone()
+        return str(row[0]).split()[0] if row else "?"
+    import sqlite3
+
+    return sqlite3.sqlite_version
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
