@@ -27,6 +27,13 @@ def world(db: None) -> World:
     return build_world()
 
 
+@pytest.fixture
+def live_world(transactional_db: None) -> World:
+    """The persona world for browser tests, which talk to a live server in another thread and so
+    need committed data (a transactional database)."""
+    return build_world()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}

@@ -58,6 +58,29 @@ def people_page(world: BenchWorld, number: int) -> Result:
     )
 
 
+def people_page_sql_only(world: BenchWorld) -> Result:
+    """(a) Page 1's count and page queries compiled once and run on a cursor: the database's
+    share of (a), without the ORM (the small postings prefetch is left out)."""
+    queryset = selectors.people_visible_to(world.force_admin)
+    inner, inner_params = queryset.order_by().values("pk").query.get_compiler(connection=connection).as_sql()
+    count_sql = (f"SELECT COUNT(*) FROM ({inner}) AS scoped", inner_params)  # noqa: S608 (Django's own SQL)
+    page_sql = queryset[:50].query.get_compiler(connection=connection).as_sql()
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            for sql, params in (count_sql, page_sql):
+                cursor.execute(sql, params)
+                cursor.fetchall()
+
+    return Result(
+        "people_page_1_sql",
+        "(a) the same page 1, count and page queries as SQL only (compiled once, run on a cursor)",
+        measure(run, warmup=3, reps=30),
+        2,
+        "LIST_PAGE",
+    )
+
+
 def people_page_http(world: BenchWorld) -> Result:
     """(a) The same list as a page over Django's test client: middleware, session, the view and
     its template, in-process (no HTTP server, no network)."""
@@ -143,6 +166,25 @@ def scope(world: BenchWorld, actor: Person, label: str, expected: int) -> Result
     )
 
 
+def scope_sql_only(world: BenchWorld, actor: Person, label: str) -> Result:
+    """(c) The same scope query's SQL, compiled once and executed on a cursor: the database's
+    share of (c), without Django building the queryset and compiling it each call."""
+    sql, params = policy.neighbourhoods_in_scope(actor).query.sql_with_params()
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+    return Result(
+        f"scope_{label.split()[0].lower()}_sql",
+        f"(c) the same for the {label}, SQL only (compiled once, run on a cursor)",
+        measure(run, warmup=5, reps=50),
+        1,
+        "ROUND_TRIP",
+    )
+
+
 def _with_jit_off(result: Result) -> Result:
     return dataclasses.replace(
         result,
@@ -170,9 +212,11 @@ def run_all(world: BenchWorld) -> list[Result]:
     results = [
         people_page(world, 1),
         people_page(world, last_page),
+        people_page_sql_only(world),
         people_page_http(world),
         *neighbourhood_containing(world),
         scope(world, world.pcso, "PCSO", 1),
+        scope_sql_only(world, world.pcso, "PCSO"),
         scope(world, world.supervisor, "supervisor", 4),
         scope(world, world.force_admin, "force admin", world.neighbourhoods),
     ]

@@ -39,7 +39,9 @@ def _ratio(result: dict[str, Any], vendor: str) -> str:
     if floor_ms is None:
         return f"no {VENDOR_NAMES[vendor]} floor ({floor.source})"
     ours = stats["p95_ms"] if floor.statistic == "p95" else stats["median_ms"]
-    return f"**{ours / floor_ms:,.1f}x** {floor.statistic} vs {floor_ms:g} ms ({floor.source})"
+    ratio = ours / floor_ms
+    shown = f"{ratio:,.0f}" if ratio >= 100 else f"{ratio:.1f}"
+    return f"**{shown}x** {floor.statistic} vs {floor_ms:g} ms ({floor.source})"
 
 
 def _table(runs: list[EngineRun]) -> list[str]:
@@ -128,10 +130,12 @@ def write(runs: list[EngineRun], skipped: list[str]) -> Path:
             "through `beatbook.core.pagination.paginate`, 50 people materialised with their force, partner "
             "organisation and active postings (with neighbourhood and team). The administrator sees all "
             "2,000 people, so this is the largest page a force shows; page 1 and the last page (an "
-            "OFFSET of 1,950) are both timed. Three queries: the count, the page, the postings prefetch.",
+            "OFFSET of 1,950) are both timed. Three queries: the count, the page, the postings prefetch. "
+            'The "SQL only" row runs page 1\'s count and page queries compiled once, on a cursor.',
             "* **(a) People list page**: `GET /org/people/` over Django's test client as the force "
-            "administrator: middleware, session, the view and its template, without an HTTP server. "
-            "Skipped until the page exists.",
+            "administrator: middleware, session, the view and its template, without an HTTP server "
+            "(the floor, from gunicorn under wrk, also has the HTTP work, so this ratio flatters us "
+            "slightly). Skipped, with a note, if the page does not exist.",
             "* **(b) Point in neighbourhood**: `beatbook.org.selectors.neighbourhood_containing(lat, lng)` "
             "for 1,000 uniform random points over the grid and a 5 % margin round it: a bounding-box "
             "query in SQL, then shapely on the candidates' boundaries. Reported per call and per 1,000 "
@@ -139,8 +143,12 @@ def write(runs: list[EngineRun], skipped: list[str]) -> Path:
             "* **(c) Scope**: `beatbook.org.policy.neighbourhoods_in_scope(actor)` materialised, for a "
             "PCSO (one neighbourhood), a sergeant posted to a team (four) and, for comparison, the force "
             "administrator (all 200). One query with three `EXISTS` subqueries; every scoped list is "
-            "built on it.",
+            'built on it. The "SQL only" row runs the PCSO\'s query compiled once, on a cursor: the '
+            "difference from the row above is Django building and compiling the queryset.",
+            "* **PostgreSQL `jit` off** (PostgreSQL only): the people list again after `SET jit = off` "
+            "on the connection, to show what JIT compilation costs these queries (see Findings).",
             "",
+            *_findings(runs),
             "## Floors",
             "",
             "The floors are from the machine limits measured for this project before Beatbook existed "
@@ -164,6 +172,44 @@ def write(runs: list[EngineRun], skipped: list[str]) -> Path:
     )
     DOC.write_text(text, encoding="utf-8")
     return DOC
+
+
+def _median(runs: list[EngineRun], vendor: str, key: str) -> float | None:
+    for run in runs:
+        if run.vendor == vendor:
+            for result in run.results:
+                if result["key"] == key and result["stats"]:
+                    return float(result["stats"]["median_ms"])
+    return None
+
+
+def _findings(runs: list[EngineRun]) -> list[str]:
+    """Observations computed from this run's figures (only those the figures support)."""
+    lines: list[str] = []
+    jit_on = _median(runs, "postgresql", "people_page_1")
+    jit_off = _median(runs, "postgresql", "people_page_1_jit_off")
+    if jit_on is not None and jit_off is not None and jit_on > 3 * jit_off:
+        lines.append(
+            f"* **PostgreSQL JIT dominates the people list.** Page 1 takes {_ms(jit_on)} ms with the stock "
+            f"`jit = on` and {_ms(jit_off)} ms with `jit = off` ({jit_on / jit_off:,.0f}x). The nested "
+            "scope subqueries of `policy.people_in_scope` give the planner a cost estimate far above "
+            "`jit_above_cost` (100,000), so each execution JIT-compiles a few hundred functions for a "
+            "query that runs in milliseconds. Turning JIT off for Beatbook's connections "
+            '(`OPTIONS: {"options": "-c jit=off"}`), or a scope query with a saner estimate, '
+            "removes it."
+        )
+    for vendor in ("sqlite", "postgresql"):
+        for key, what in (("scope_pcso", "The PCSO's scope"), ("people_page_1", "Page 1 of the people list")):
+            orm = _median(runs, vendor, key)
+            sql = _median(runs, vendor, f"{key}_sql")
+            if orm is not None and sql is not None and orm > 2 * sql:
+                lines.append(
+                    f"* **{VENDOR_NAMES[vendor]}: {what.lower()} is mostly Django.** {what} takes "
+                    f"{_ms(orm)} ms through the ORM and {_ms(sql)} ms as SQL alone: about "
+                    f"{(orm - sql) / orm:.0%} of each call builds and compiles the nested scope querysets "
+                    "and turns rows into objects."
+                )
+    return ["## Findings", "", *lines, ""] if lines else []
 
 
 def _g(value: float | None) -> str:

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from beatbook.core.admin import ReadOnlyAdmin
 
 from .models import AuditChain, AuditEvent
 
 
-class _LookOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    actions = None
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(AuditEvent)
-class AuditEventAdmin(_LookOnly):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ("occurred_at", "event_type", "actor_name", "force", "object_repr", "chain", "seq")
     list_filter = ("event_type", "force")
     list_select_related = ("force",)
@@ -34,5 +20,5 @@ class AuditEventAdmin(_LookOnly):
 
 
 @admin.register(AuditChain)
-class AuditChainAdmin(_LookOnly):
+class AuditChainAdmin(ReadOnlyAdmin):
     list_display = ("name", "last_seq", "last_hash")

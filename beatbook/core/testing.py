@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.test import Client
 
@@ -38,6 +39,14 @@ def square(lat: float, lng: float, half: float = 0.01) -> dict[str, object]:
         [lng - half, lat - half],
     ]
     return {"type": "Polygon", "coordinates": [ring]}
+
+
+def browser_log_in(page: Any, base_url: str, username: str, password: str = PASSWORD) -> None:
+    """Log in through the real login page in a Playwright page."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
 
 
 @dataclass

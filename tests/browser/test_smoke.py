@@ -7,30 +7,18 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from beatbook.core.testing import PASSWORD, build_world
+from beatbook.core.testing import browser_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def seeded(db: None) -> Any:
-    return build_world()
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
-def test_pcso_logs_in_and_sees_her_neighbourhood_on_the_map(page: Page, live_server: Any, seeded: Any) -> None:
+def test_pcso_logs_in_and_sees_her_neighbourhood_on_the_map(page: Page, live_server: Any, live_world: Any) -> None:
     outside: list[str] = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None)
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
-    log_in(page, live_server.url, "alice")
+    browser_log_in(page, live_server.url, "alice")
 
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", name="My neighbourhoods")).to_be_visible()
@@ -45,7 +33,7 @@ def test_pcso_logs_in_and_sees_her_neighbourhood_on_the_map(page: Page, live_ser
     assert errors == [], f"console errors: {errors}"
 
 
-def test_wrong_password_shows_an_error_and_no_session(page: Page, live_server: Any, seeded: Any) -> None:
+def test_wrong_password_shows_an_error_and_no_session(page: Page, live_server: Any, live_world: Any) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("alice")
     page.get_by_label("Password").fill("not-the-password")
@@ -55,17 +43,17 @@ def test_wrong_password_shows_an_error_and_no_session(page: Page, live_server: A
     expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/")
 
 
-def test_home_page_fits_a_360px_phone(page: Page, live_server: Any, seeded: Any) -> None:
+def test_home_page_fits_a_360px_phone(page: Page, live_server: Any, live_world: Any) -> None:
     page.set_viewport_size({"width": 360, "height": 740})
-    log_in(page, live_server.url, "bob")
+    browser_log_in(page, live_server.url, "bob")
     expect(page.get_by_role("heading", name="My neighbourhoods")).to_be_visible()
     expect(page.locator("#home-map path.leaflet-interactive")).to_have_count(2)
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px at 360px"
 
 
-def test_the_skip_link_is_the_first_thing_a_keyboard_reaches(page: Page, live_server: Any, seeded: Any) -> None:
-    log_in(page, live_server.url, "alice")
+def test_the_skip_link_is_the_first_thing_a_keyboard_reaches(page: Page, live_server: Any, live_world: Any) -> None:
+    browser_log_in(page, live_server.url, "alice")
     expect(page.get_by_role("heading", name="My neighbourhoods")).to_be_visible()
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
@@ -73,8 +61,8 @@ def test_the_skip_link_is_the_first_thing_a_keyboard_reaches(page: Page, live_se
     expect(page).to_have_url(f"{live_server.url}/#main-content")
 
 
-def test_log_out(page: Page, live_server: Any, seeded: Any) -> None:
-    log_in(page, live_server.url, "alice")
+def test_log_out(page: Page, live_server: Any, live_world: Any) -> None:
+    browser_log_in(page, live_server.url, "alice")
     expect(page.get_by_role("heading", name="My neighbourhoods")).to_be_visible()
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(f"{live_server.url}/accounts/login/")

@@ -9,21 +9,16 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import Page, expect
 
-from beatbook.core.testing import World, build_world
+from beatbook.core.testing import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def seeded(db: None) -> World:
-    return build_world()
-
-
 def test_the_docs_page_lists_the_operations_with_no_outside_requests(
-    page: Page, live_server: Any, seeded: World
+    page: Page, live_server: Any, live_world: World
 ) -> None:
     client = Client()
-    client.force_login(seeded.alice)
+    client.force_login(live_world.alice)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
     outside: list[str] = []

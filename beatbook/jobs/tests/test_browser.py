@@ -8,23 +8,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from beatbook.core.testing import PASSWORD, World, build_world
+from beatbook.core.testing import World, browser_log_in
 from beatbook.jobs import services
 from beatbook.jobs.models import Job
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def seeded(db: None) -> World:
-    return build_world()
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def problems(page: Page) -> list[str]:
@@ -42,14 +30,14 @@ def problems(page: Page) -> list[str]:
     return found
 
 
-def test_the_progress_bar_follows_the_job_and_stops_polling(page: Page, live_server: Any, seeded: World) -> None:
+def test_the_progress_bar_follows_the_job_and_stops_polling(page: Page, live_server: Any, live_world: World) -> None:
     errors = problems(page)
     # A job row with no task behind it: the test plays the worker.
-    job = Job.objects.create(kind="test", title="A long job", force=seeded.force_a, started_by=seeded.fay)
+    job = Job.objects.create(kind="test", title="A long job", force=live_world.force_a, started_by=live_world.fay)
     services.job_running(job.pk, 10)
     services.job_progress(job.pk, 2)
 
-    log_in(page, live_server.url, "fay")
+    browser_log_in(page, live_server.url, "fay")
     page.goto(f"{live_server.url}/jobs/{job.pk}/")
     progress = page.get_by_test_id("job-progress")
     expect(progress).to_have_attribute("data-status", "running")
@@ -66,10 +54,10 @@ def test_the_progress_bar_follows_the_job_and_stops_polling(page: Page, live_ser
     assert errors == [], f"problems: {errors}"
 
 
-def test_audit_search_fits_a_phone(page: Page, live_server: Any, seeded: World) -> None:
+def test_audit_search_fits_a_phone(page: Page, live_server: Any, live_world: World) -> None:
     errors = problems(page)
     page.set_viewport_size({"width": 360, "height": 740})
-    log_in(page, live_server.url, "fay")
+    browser_log_in(page, live_server.url, "fay")
     page.goto(f"{live_server.url}/audit/")
     expect(page.get_by_role("heading", name="Audit trail")).to_be_visible()
     expect(page.get_by_test_id("audit-results")).to_be_visible()
