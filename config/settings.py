@@ -139,6 +139,10 @@ if _database_url:
             _database_url, conn_max_age=env_int("BEATBOOK_CONN_MAX_AGE", 600), conn_health_checks=True
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Short OLTP queries: PostgreSQL's JIT compiler cost seconds on access-scoped lists whose
+        # estimated cost crossed its threshold (bench/, docs/performance.md), and saves nothing.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     DATABASES = {
         "default": {

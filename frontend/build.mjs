@@ -28,6 +28,7 @@ writeFileSync(join(out, "beatbook.css"), result.css);
 const copies = [
   ["govuk-frontend/dist/govuk/govuk-frontend.min.js", "govuk/govuk-frontend.min.js"],
   ["@ministryofjustice/frontend/moj/moj-frontend.min.js", "moj/moj-frontend.min.js"],
+  ["@ministryofjustice/frontend/moj/assets/images", "moj/assets/images"],
   ["leaflet/dist/leaflet.js", "leaflet/leaflet.js"],
   ["leaflet/dist/leaflet.css", "leaflet/leaflet.css"],
   ["leaflet/dist/images", "leaflet/images"],
@@ -38,6 +39,8 @@ for (const [from, to] of copies) {
   mkdirSync(dirname(target), { recursive: true });
   cpSync(join(nm, from), target, { recursive: true });
 }
+// The crown logotype is government identity, not ours to use.
+rmSync(join(out, "vendor", "moj", "assets", "images", "govuk-logotype-crown.png"), { force: true });
 // Minified files end in a sourceMappingURL comment whose .map we do not ship; the hashed static
 // storage would fail on the dangling reference, so the comment is dropped.
 for (const file of ["govuk/govuk-frontend.min.js", "moj/moj-frontend.min.js", "leaflet/leaflet.js"]) {

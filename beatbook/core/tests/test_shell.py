@@ -135,3 +135,20 @@ def test_production_settings_refuse_to_start_without_a_secret_key() -> None:
     )
     assert result.returncode != 0
     assert "BEATBOOK_SECRET_KEY" in result.stderr
+
+
+def test_static_files_collect_with_the_production_storage(tmp_path: Path) -> None:
+    """collectstatic with hashed, compressed names fails on any CSS url() that points nowhere
+    (it did once: GOV.UK's crest). The production storage must build from a fresh install."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages, STATIC_ROOT=tmp_path):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "dist/beatbook.css" in manifest
+    assert "govuk-crest" not in manifest
