@@ -7,6 +7,7 @@ request id (`AuditMeta`). Jobs and commands pass the system actor (`org.services
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,6 +111,15 @@ def record(
         head.last_hash = digest
         head.save(update_fields=["last_seq", "last_hash"])
     return event_row
+
+
+def record_in_forces(
+    *, actor: Any, event: EventType, force_ids: Iterable[int], after: Any, meta: AuditMeta = NO_META
+) -> None:
+    """Append the same event to each force's chain (a search or export that spans forces)."""
+    with transaction.atomic():
+        for force_id in force_ids:
+            record(actor=actor, event=event, force_id=force_id, after=after, meta=meta)
 
 
 def _parse(stamp: str) -> dt.datetime:

@@ -7,12 +7,9 @@ search, event view and export appends AUDIT_SEARCHED or AUDIT_EXPORTED to each f
 
 from __future__ import annotations
 
-import csv
 import json
-from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from beatbook.core.csvexport import csv_download
 from beatbook.core.middleware import request_id_of
 from beatbook.core.pagination import paginate, parse_positive_int
 from beatbook.org import policy
@@ -29,7 +27,7 @@ from . import selectors
 from .forms import AuditSearchForm
 from .models import AuditEvent, EventType
 from .selectors import AuditFilters
-from .services import AuditMeta, record
+from .services import AuditMeta, record, record_in_forces
 
 CSV_COLUMNS = [
     "id",
@@ -52,8 +50,6 @@ CSV_COLUMNS = [
     "prev_hash",
     "hash",
 ]
-# Spreadsheet programs run cells that start with these as formulas; a leading ' stops that.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _actor(request: HttpRequest) -> Person:
@@ -73,15 +69,6 @@ def _crumbs(*extra: dict[str, str]) -> list[dict[str, str]]:
     return [home, {"label": _("Audit trail"), "url": reverse("audit:search")}, *extra]
 
 
-def _record_in_forces(
-    *, actor: Person, event: EventType, force_ids: Iterable[int], after: dict[str, Any], meta: AuditMeta
-) -> None:
-    """Append the event to each searched force's chain (auditors usually audit one force)."""
-    with transaction.atomic():
-        for force_id in force_ids:
-            record(actor=actor, event=event, force_id=force_id, after=after, meta=meta)
-
-
 def _form_error_page(request: HttpRequest, form: AuditSearchForm) -> HttpResponse:
     context = {"form": form, "page": None, "breadcrumbs": _crumbs(), "nav_key": "audit"}
     return render(request, "audit/search.html", context, status=400)
@@ -97,7 +84,7 @@ def search(request: HttpRequest) -> HttpResponse:
         return _form_error_page(request, form)
     filters = form.filters()
     page = paginate(selectors.events_search(actor, filters), number=parse_positive_int(request.GET.get("page"), 1))
-    _record_in_forces(
+    record_in_forces(
         actor=actor,
         event=EventType.AUDIT_SEARCHED,
         force_ids=[f.pk for f in forces],
@@ -128,15 +115,14 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     """One event in full: its data before and after, and its place in the hash chain."""
     actor = _actor(request)
     event = selectors.event_get_for(actor=actor, event_id=event_id)
-    with transaction.atomic():
-        record(
-            actor=actor,
-            event=EventType.AUDIT_SEARCHED,
-            obj=event,
-            force_id=event.force_id,
-            after={"event": event.pk},
-            meta=_meta(request),
-        )
+    record(
+        actor=actor,
+        event=EventType.AUDIT_SEARCHED,
+        obj=event,
+        force_id=event.force_id,
+        after={"event": event.pk},
+        meta=_meta(request),
+    )
     context = {
         "event": event,
         "before": _pretty(event.before),
@@ -147,19 +133,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     return render(request, "audit/event.html", context)
 
 
-class _Echo:
-    """A file-like object whose write() hands the line back, for streaming csv.writer output."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _row(event: AuditEvent) -> list[str]:
+def _row(event: AuditEvent) -> list[Any]:
     values: list[Any] = [
         event.pk,
         timezone.localtime(event.occurred_at).isoformat(),
@@ -181,14 +155,7 @@ def _row(event: AuditEvent) -> list[str]:
         event.prev_hash,
         event.hash,
     ]
-    return [_cell(v) for v in values]
-
-
-def _csv_lines(events: Iterator[AuditEvent]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
-    for event in events:
-        yield writer.writerow(_row(event))
+    return values
 
 
 @require_GET
@@ -204,17 +171,11 @@ def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     events = selectors.events_search(actor, filters).filter(occurred_at__lte=timezone.now())
     total = events.count()
     rows = min(total, selectors.EXPORT_LIMIT)
-    _record_in_forces(
+    record_in_forces(
         actor=actor,
         event=EventType.AUDIT_EXPORTED,
         force_ids=[f.pk for f in forces],
         after={"filters": filters.used(), "rows": rows, "matched": total, "limit": selectors.EXPORT_LIMIT},
         meta=_meta(request),
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    response = StreamingHttpResponse(
-        _csv_lines(events[:rows].iterator(chunk_size=2000)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return csv_download("audit", CSV_COLUMNS, (_row(e) for e in events[:rows].iterator(chunk_size=2000)))

@@ -6,6 +6,7 @@ app_name = "org"
 urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/new/", views.person_create, name="person_create"),
+    path("people/export.csv", views.people_export, name="people_export"),
     path("people/<int:person_id>/", views.person_detail, name="person"),
     path("people/<int:person_id>/postings/new/", views.posting_create, name="posting_create"),
     path("people/<int:person_id>/deactivate/", views.person_deactivate, name="person_deactivate"),

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -24,6 +24,7 @@ from beatbook.accounts import selectors as account_selectors
 from beatbook.accounts import services as account_services
 from beatbook.accounts.services import IssuedToken
 from beatbook.audit.services import AuditMeta
+from beatbook.core.csvexport import csv_download
 from beatbook.core.middleware import request_id_of
 from beatbook.core.pagination import paginate, parse_positive_int
 from beatbook.core.timeutil import today
@@ -112,6 +113,14 @@ def people(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@require_GET
+def people_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The people list as CSV, for force administrators (audited)."""
+    q = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    export = services.people_export(actor=_actor(request), q=q, meta=_meta(request))
+    return csv_download("people", services.PEOPLE_EXPORT_COLUMNS, export.rows)
 
 
 def _render_person(
