@@ -6,6 +6,7 @@ on these rows live in `policy.py`; writes go through `services.py`.
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -48,6 +49,12 @@ class Force(models.Model):
         return self.name
 
 
+# A police.uk-style neighbourhood id: letters, digits, hyphens and underscores (e.g. E05001234, NC04).
+NEIGHBOURHOOD_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+# The largest population a PositiveIntegerField holds on every supported database.
+POPULATION_MAX = 2_147_483_647
+
+
 class Neighbourhood(models.Model):
     """A policing neighbourhood with its police.uk-style id and boundary polygon.
 
@@ -85,7 +92,15 @@ class Neighbourhood(models.Model):
         return self.name
 
     def clean(self) -> None:
-        parsed = geo.parse_boundary(self.boundary)
+        errors: dict[str, Any] = {}
+        if self.code and not re.fullmatch(NEIGHBOURHOOD_CODE_PATTERN, self.code):
+            errors["code"] = _("Use only letters, digits, hyphens and underscores, for example E05001234.")
+        try:
+            parsed = geo.parse_boundary(self.boundary)
+        except ValidationError as exc:
+            raise ValidationError(exc.update_error_dict(errors)) from exc
+        if errors:
+            raise ValidationError(errors)
         self.boundary = parsed.geometry
         self.min_lat, self.max_lat = parsed.bbox.min_lat, parsed.bbox.max_lat
         self.min_lng, self.max_lng = parsed.bbox.min_lng, parsed.bbox.max_lng

@@ -22,7 +22,7 @@ The rules (documented as a table in docs/reference/permissions.md):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import Any, TypeGuard
 
@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from beatbook.core.timeutil import today
 
-from .models import Force, Neighbourhood, Person, Posting, Role, Team
+from .models import Force, Neighbourhood, PartnerOrganisation, Person, Posting, Role, Team
 
 Actor = Person | AnonymousUser
 
@@ -163,6 +163,21 @@ def people_in_scope(actor: Actor | None) -> QuerySet[Person]:
     )
 
 
+def partners_in_scope(actor: Actor | None) -> QuerySet[PartnerOrganisation]:
+    """Partner organisations of the forces in which the actor holds an active posting other than
+    the partner role; a partner user sees only their own organisation (while their posting lasts)."""
+    if is_system(actor):
+        return PartnerOrganisation.objects.all()
+    if not is_person(actor):
+        return PartnerOrganisation.objects.none()
+    postings = active_postings(actor)
+    visible = Q(force_id__in=postings.exclude(role=Role.PARTNER).values("force_id"))
+    if actor.partner_organisation_id is not None:
+        own_forces = postings.filter(role=Role.PARTNER).values("force_id")
+        visible |= Q(pk=actor.partner_organisation_id, force_id__in=own_forces)
+    return PartnerOrganisation.objects.filter(visible)
+
+
 def roles_in_force(actor: Actor | None, force_id: int, *, force_wide_only: bool = False) -> set[Role]:
     postings = _force_wide_postings(actor) if force_wide_only else active_postings(actor)
     return {Role(r) for r in postings.filter(force_id=force_id).values_list("role", flat=True)}
@@ -194,6 +209,7 @@ _VISIBILITY: dict[type, Callable[[Actor], QuerySet[Any]]] = {
     Neighbourhood: neighbourhoods_in_scope,
     Team: teams_in_scope,
     Person: people_in_scope,
+    PartnerOrganisation: partners_in_scope,
 }
 
 
@@ -219,6 +235,21 @@ def can(actor: Actor | None, action: Action | str, obj: Any) -> bool:
     if act in FORCE_LEVEL_ACTIONS:
         return _force_level_allowed(actor, act, obj)
     return False
+
+
+def can_see_with_any(actor: Actor | None, obj: Any, actions: Iterable[Action]) -> bool:
+    """Can the actor see `obj` and do at least one of the force-level `actions` in its force?
+    One query (used for things shown only to some of those who see the object, e.g. its history)."""
+    if is_system(actor):
+        return True
+    scope = _VISIBILITY.get(type(obj))
+    force_id = _force_of(obj)
+    if not is_person(actor) or scope is None or force_id is None:
+        return False
+    wanted = set(actions) & FORCE_LEVEL_ACTIONS
+    roles = [role.value for role, allowed in ROLE_ACTIONS.items() if allowed & wanted]
+    holds = _force_wide_postings(actor).filter(force_id=force_id, role__in=roles)
+    return scope(actor).filter(pk=obj.pk).filter(Exists(holds)).exists()
 
 
 def require(actor: Actor | None, action: Action | str, obj: Any) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
@@ -122,12 +123,21 @@ class LogoutAndSessionTests:
         [event] = events(EventType.LOGGED_OUT)
         assert event.actor == world.alice
 
-    def test_sessions_expire_after_inactivity(self, world: World) -> None:
-        assert settings.SESSION_SAVE_EVERY_REQUEST is True
-        assert settings.SESSION_COOKIE_AGE == 30 * 60
+    def test_each_request_pushes_the_expiry_forward(self, world: World) -> None:
         client = Client()
         client.post(LOGIN, {"username": "alice", "password": PASSWORD})
-        session = client.session
-        session.set_expiry(-1)  # as if the idle period had passed
-        session.save()
-        assert client.get("/").status_code == 302
+        key = client.cookies[settings.SESSION_COOKIE_NAME].value
+        Session.objects.filter(session_key=key).update(expire_date=timezone.now() + dt.timedelta(minutes=1))
+        assert client.get("/").status_code == 200
+        expiry = Session.objects.get(session_key=key).expire_date
+        assert expiry > timezone.now() + dt.timedelta(minutes=settings.SESSION_COOKIE_AGE // 60 - 1)
+
+    def test_an_idle_session_has_expired(self, world: World) -> None:
+        client = Client()
+        client.post(LOGIN, {"username": "alice", "password": PASSWORD})
+        key = client.cookies[settings.SESSION_COOKIE_NAME].value
+        # As if the idle period had passed since the last request.
+        Session.objects.filter(session_key=key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+        response = client.get("/")
+        assert response.status_code == 302
+        assert response["Location"].startswith(LOGIN)
