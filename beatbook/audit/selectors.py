@@ -3,6 +3,9 @@
 Only auditors search the trail, and only in the forces where they hold `Action.SEARCH_AUDIT`
 (`policy.forces_where`): the force filter is part of the query, never applied afterwards.
 Events with no force (the `platform` chain) are not shown to force auditors at all.
+
+One object's history (`history_of`) is narrower and wider at once: only the events about that
+object, shown to those who see it and administer its force's people or audit its force.
 """
 
 from __future__ import annotations
@@ -12,18 +15,24 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Model, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from beatbook.org import policy
-from beatbook.org.models import Force
+from beatbook.org.models import Force, Person, Posting
 from beatbook.org.selectors import get_visible
 
 from .models import AuditEvent, EventType
 
 LONDON = ZoneInfo("Europe/London")
 EXPORT_LIMIT = 50_000
+HISTORY_LIMIT = 50
+# Who sees an object's history: those who see the object and administer its force's people, or
+# audit its force.
+HISTORY_ACTIONS = (policy.Action.MANAGE_PEOPLE, policy.Action.SEARCH_AUDIT)
 
 
 @dataclass(frozen=True)
@@ -117,3 +126,25 @@ def event_get_for(*, actor: policy.Actor, event_id: Any) -> AuditEvent:
 def chain_event_count(chains: list[str]) -> int:
     """How many events the named chains hold (the total for a verification's progress bar)."""
     return AuditEvent.objects.filter(chain__in=chains).count()
+
+
+def _about(obj: Model) -> Q:
+    """Events whose object is `obj`; for a person, also those whose object is one of their
+    postings (posting events carry the posting, not the person)."""
+    about = Q(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
+    if isinstance(obj, Person):
+        posting_ids = Posting.objects.filter(person_id=obj.pk).annotate(key=Cast("pk", CharField())).values("key")
+        about |= Q(content_type=ContentType.objects.get_for_model(Posting), object_id__in=posting_ids)
+    return about
+
+
+def history_of(actor: policy.Actor, obj: Model, *, limit: int = HISTORY_LIMIT) -> list[AuditEvent] | None:
+    """The newest `limit` events about an object (a person, a neighbourhood, a team), newest
+    first, for its "History" section: two queries (the access check, then the events).
+
+    None when the actor may not see the history: they must see the object and hold one of
+    `HISTORY_ACTIONS` in its force. Pages then show no history; the API answers 403."""
+    if not policy.can_see_with_any(actor, obj, HISTORY_ACTIONS):
+        return None
+    events = AuditEvent.objects.filter(_about(obj)).select_related("content_type").order_by("-occurred_at", "-id")
+    return list(events[:limit])

@@ -36,7 +36,9 @@ def _build_shell(request: HttpRequest) -> Shell | None:
     nav = [
         NavItem(str(_("Home")), reverse("core:home"), "home"),
         NavItem(str(_("Neighbourhoods")), reverse("org:neighbourhoods"), "neighbourhoods"),
+        NavItem(str(_("Teams")), reverse("org:teams"), "teams"),
         NavItem(str(_("People")), reverse("org:people"), "people"),
+        NavItem(str(_("Partners")), reverse("org:partners"), "partners"),
         NavItem(str(_("My profile")), reverse("org:me"), "me"),
     ]
     if policy.forces_where(user, policy.Action.SEARCH_AUDIT).exists():

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,13 +17,20 @@ from django_stubs_ext import StrOrPromise
 
 from beatbook.core.timeutil import today
 
-from .models import Force, Neighbourhood, PartnerOrganisation, Role, Team
-from .services import NeighbourhoodChanges, NewPerson
+from .models import (
+    NEIGHBOURHOOD_CODE_PATTERN,
+    POPULATION_MAX,
+    Force,
+    Neighbourhood,
+    PartnerOrganisation,
+    Role,
+    Team,
+)
+from .services import NeighbourhoodChanges, NewPerson, TeamChanges
 
 REASON_MAX_LENGTH = 500
 SEARCH_MAX_LENGTH = 100
 BOUNDARY_MAX_LENGTH = 1_000_000
-POPULATION_MAX = 2_147_483_647  # the largest value a PositiveIntegerField holds everywhere
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -254,3 +262,108 @@ class NeighbourhoodForm(forms.Form):
             population=data["population"],
             boundary=data["boundary"],
         )
+
+
+class ForceChoiceForm(forms.Form):
+    """A form that creates something in one of the actor's forces: with a single force there is
+    nothing to choose and the field is left out (the page names the force instead)."""
+
+    force = forms.ModelChoiceField(
+        label=_("Force"), queryset=Force.objects.none(), empty_label=None, error_messages=_required(_("Choose a force"))
+    )
+
+    def __init__(self, *args: Any, forces: list[Force], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.only_force: Force | None = forces[0] if len(forces) == 1 else None
+        if self.only_force is not None:
+            del self.fields["force"]
+        else:
+            force_field = self.fields["force"]
+            assert isinstance(force_field, forms.ModelChoiceField)
+            force_field.queryset = Force.objects.filter(pk__in=[f.pk for f in forces]).order_by("name")
+
+    def chosen_force(self) -> Force | None:
+        """The force chosen (or the only one); None while the force field has an error."""
+        if self.only_force is not None:
+            return self.only_force
+        force = self.cleaned_data.get("force") if hasattr(self, "cleaned_data") else None
+        return force if isinstance(force, Force) else None
+
+
+class NeighbourhoodCreateForm(ForceChoiceForm, NeighbourhoodForm):
+    code = forms.CharField(
+        label=_("police.uk id"),
+        max_length=30,
+        help_text=_(
+            "The neighbourhood's id on police.uk, for example E05001234: letters, digits, hyphens, underscores."
+        ),
+        validators=[
+            RegexValidator(
+                NEIGHBOURHOOD_CODE_PATTERN,
+                _("Use only letters, digits, hyphens and underscores, for example E05001234."),
+            )
+        ],
+        error_messages=_required(_("Enter the police.uk id")),
+    )
+
+    field_order = ["force", "code", "name", "description", "population", "boundary"]
+
+
+class NeighbourhoodChoiceField(forms.ModelMultipleChoiceField[Neighbourhood]):
+    def label_from_instance(self, obj: Neighbourhood) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+class TeamForm(ForceChoiceForm):
+    name = forms.CharField(label=_("Name"), max_length=120, error_messages=_required(_("Enter the team's name")))
+    neighbourhoods = NeighbourhoodChoiceField(
+        label=_("Neighbourhoods"),
+        queryset=Neighbourhood.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Select the neighbourhoods the team covers. People posted to the team work in all of them."),
+        error_messages={
+            "invalid_choice": _("Choose from the force's neighbourhoods."),
+            "invalid_pk_value": _("Choose from the force's neighbourhoods."),
+        },
+    )
+
+    field_order = ["force", "name", "neighbourhoods"]
+
+    def __init__(self, *args: Any, forces: list[Force], neighbourhoods: QuerySet[Neighbourhood], **kwargs: Any) -> None:
+        super().__init__(*args, forces=forces, **kwargs)
+        field = self.fields["neighbourhoods"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = neighbourhoods
+
+    @classmethod
+    def initial_for(cls, team: Team) -> dict[str, Any]:
+        return {"name": team.name, "neighbourhoods": list(team.neighbourhoods.values_list("pk", flat=True))}
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        assert cleaned is not None
+        force = self.chosen_force()
+        chosen = cleaned.get("neighbourhoods") or []
+        if force is not None and any(nb.force_id != force.pk for nb in chosen):
+            self.add_error("neighbourhoods", _("Every neighbourhood must belong to the team's force."))
+        return cleaned
+
+    def chosen_neighbourhoods(self) -> list[Neighbourhood]:
+        return list(self.cleaned_data["neighbourhoods"])
+
+    def changes(self) -> TeamChanges:
+        return TeamChanges(name=self.cleaned_data["name"], neighbourhoods=self.chosen_neighbourhoods())
+
+
+class PartnerForm(ForceChoiceForm):
+    name = forms.CharField(
+        label=_("Name"), max_length=160, error_messages=_required(_("Enter the organisation's name"))
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of organisation"),
+        choices=[("", _("Choose the kind")), *PartnerOrganisation.Kind.choices],
+        error_messages=_required(_("Choose the kind of organisation")),
+    )
+
+    field_order = ["force", "name", "kind"]

@@ -2,8 +2,9 @@
 
 This module is the one place where access is decided. It gives:
 
-* scope querysets (`neighbourhoods_in_scope`, `people_in_scope`, `forces_in_scope`) that selectors
-  use to filter lists *in SQL*, never after the query;
+* scope querysets (`neighbourhoods_in_scope`, `teams_in_scope`, `people_in_scope`,
+  `forces_in_scope`, `partners_in_scope`) that selectors use to filter lists *in SQL*, never after
+  the query;
 * `can(actor, action, obj)`, the yes/no for an action on an object the actor can already see;
 * `require(actor, action, obj)`, which raises PermissionDenied when `can` says no.
 
@@ -130,7 +131,8 @@ def forces_in_scope(actor: Actor | None) -> QuerySet[Force]:
 
 
 def teams_in_scope(actor: Actor | None) -> QuerySet[Team]:
-    """Teams of which the actor sees at least one neighbourhood, or is posted to."""
+    """Teams of which the actor sees at least one neighbourhood, or is posted to, and, for
+    force-wide roles, every team of the force (one that covers no neighbourhood yet included)."""
     if is_system(actor):
         return Team.objects.all()
     if not is_person(actor):
@@ -139,6 +141,7 @@ def teams_in_scope(actor: Actor | None) -> QuerySet[Team]:
     return Team.objects.filter(
         Q(pk__in=TeamArea.objects.filter(neighbourhood_id__in=areas).values("team_id"))
         | Q(pk__in=active_postings(actor).filter(team__isnull=False).values("team_id"))
+        | Q(force_id__in=_force_wide_postings(actor).values("force_id"))
     )
 
 

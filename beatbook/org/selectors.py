@@ -66,6 +66,20 @@ def teams_visible_to(actor: policy.Actor) -> QuerySet[Team]:
     return policy.teams_in_scope(actor).select_related("force").order_by("force__name", "name")
 
 
+def teams_with_areas(actor: policy.Actor) -> QuerySet[Team]:
+    """Visible teams with the neighbourhoods of theirs that the actor can see, in
+    `visible_neighbourhoods` (one prefetch query, whatever the number of teams)."""
+    areas = policy.neighbourhoods_in_scope(actor).order_by("name", "id")
+    return teams_visible_to(actor).prefetch_related(
+        Prefetch("neighbourhoods", queryset=areas, to_attr="visible_neighbourhoods")
+    )
+
+
+def team_get_for(*, actor: policy.Actor, team_id: Any, action: policy.Action = policy.Action.VIEW) -> Team:
+    """One visible team, with its visible neighbourhoods loaded (see `teams_with_areas`)."""
+    return _checked(actor, get_visible(teams_with_areas(actor), team_id), action)
+
+
 def _active_postings_prefetch() -> Prefetch[Any]:
     on = today()
     active = (
@@ -184,3 +198,14 @@ def partners_where(actor: policy.Actor, action: policy.Action) -> QuerySet[Partn
         .select_related("force")
         .order_by("force__name", "name")
     )
+
+
+def partners_visible_to(actor: policy.Actor) -> QuerySet[PartnerOrganisation]:
+    """Partner organisations of the actor's forces (see `policy.partners_in_scope`): every one
+    for people who work for the force, only their own for a partner organisation's member."""
+    return policy.partners_in_scope(actor).select_related("force").order_by("force__name", "name")
+
+
+def neighbourhoods_where(actor: policy.Actor, action: policy.Action) -> QuerySet[Neighbourhood]:
+    """Visible neighbourhoods of the forces in which the actor may do `action` (form choices)."""
+    return neighbourhoods_visible_to(actor).filter(force__in=policy.forces_where(actor, action))

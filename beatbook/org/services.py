@@ -16,6 +16,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from beatbook.audit.models import EventType
 from beatbook.audit.services import NO_META, AuditMeta, record, record_in_forces
@@ -47,6 +48,22 @@ def _clean_or_restore(obj: Force | Neighbourhood | Person | Posting, **kwargs: A
     except ValidationError:
         obj.refresh_from_db()
         raise
+
+
+def _clean_new(obj: Neighbourhood | Team | PartnerOrganisation, *, problems: dict[str, StrOrPromise]) -> None:
+    """full_clean() a new or changed row of the structure, adding the `problems` found by hand
+    (by field) to the model's own errors, so that every error is reported at once.
+
+    The unique-per-force constraints are among those checked by hand (case-insensitively, so
+    that a clash is an error on its field, not on the form as a whole); the database still
+    enforces them."""
+    errors: dict[str, list[Any]] = {field: [message] for field, message in problems.items()}
+    try:
+        obj.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _require_system(actor: Person) -> None:
@@ -117,7 +134,10 @@ def neighbourhood_create(
     nb = Neighbourhood(
         force=force, code=code, name=name, boundary=boundary, description=description, population=population
     )
-    nb.full_clean()
+    problems: dict[str, StrOrPromise] = {}
+    if Neighbourhood.objects.filter(force=force, code__iexact=code).exists():
+        problems["code"] = _("This force already has a neighbourhood with that id.")
+    _clean_new(nb, problems=problems)
     nb.save()
     record(
         actor=actor,
@@ -164,25 +184,68 @@ def neighbourhood_update(
     return neighbourhood
 
 
+def team_snapshot(team: Team) -> dict[str, Any]:
+    """The team's name and the codes of its neighbourhoods (read afresh, never from a prefetch)."""
+    return {"name": team.name, "neighbourhoods": sorted(team.neighbourhoods.values_list("code", flat=True))}
+
+
+def _team_problems(
+    *, force_id: int, name: str | None, neighbourhoods: list[Neighbourhood] | None, team: Team | None
+) -> dict[str, StrOrPromise]:
+    problems: dict[str, StrOrPromise] = {}
+    if neighbourhoods is not None and any(nb.force_id != force_id for nb in neighbourhoods):
+        problems["neighbourhoods"] = _("Every neighbourhood must belong to the team's force.")
+    if name is not None:
+        same_name = Team.objects.filter(force_id=force_id, name__iexact=name)
+        if team is not None:
+            same_name = same_name.exclude(pk=team.pk)
+        if same_name.exists():
+            problems["name"] = _("This force already has a team with that name.")
+    return problems
+
+
 @transaction.atomic
 def team_create(
     *, actor: Person, force: Force, name: str, neighbourhoods: list[Neighbourhood], meta: AuditMeta = NO_META
 ) -> Team:
     """Create a neighbourhood policing team covering some of its force's neighbourhoods."""
     policy.require(actor, policy.Action.MANAGE_STRUCTURE, force)
-    if any(nb.force_id != force.pk for nb in neighbourhoods):
-        raise ValidationError({"neighbourhoods": _("Every neighbourhood must belong to the team's force.")})
+    problems = _team_problems(force_id=force.pk, name=name, neighbourhoods=neighbourhoods, team=None)
     team = Team(force=force, name=name)
-    team.full_clean()
+    _clean_new(team, problems=problems)
     team.save()
     team.neighbourhoods.set(neighbourhoods)
-    record(
-        actor=actor,
-        event=EventType.TEAM_CREATED,
-        obj=team,
-        after={"name": team.name, "neighbourhoods": sorted(nb.code for nb in neighbourhoods)},
-        meta=meta,
+    record(actor=actor, event=EventType.TEAM_CREATED, obj=team, after=team_snapshot(team), meta=meta)
+    return team
+
+
+@dataclass(frozen=True)
+class TeamChanges:
+    """What to change in a team; None leaves it as it is. `neighbourhoods` replaces the list."""
+
+    name: str | None = None
+    neighbourhoods: list[Neighbourhood] | None = None
+
+
+@transaction.atomic
+def team_update(*, actor: Person, team: Team, changes: TeamChanges, meta: AuditMeta = NO_META) -> Team:
+    """Rename a team or change the neighbourhoods it covers (within its force)."""
+    policy.require(actor, policy.Action.MANAGE_STRUCTURE, team)
+    before = team_snapshot(team)
+    problems = _team_problems(
+        force_id=team.force_id, name=changes.name, neighbourhoods=changes.neighbourhoods, team=team
     )
+    if changes.name is not None:
+        team.name = changes.name
+    try:
+        _clean_new(team, problems=problems)
+    except ValidationError:
+        team.refresh_from_db()
+        raise
+    team.save()
+    if changes.neighbourhoods is not None:
+        team.neighbourhoods.set(changes.neighbourhoods)
+    record(actor=actor, event=EventType.TEAM_UPDATED, obj=team, before=before, after=team_snapshot(team), meta=meta)
     return team
 
 
@@ -193,7 +256,10 @@ def partner_create(
     """Register a partner organisation (council, housing association, school, ...)."""
     policy.require(actor, policy.Action.MANAGE_STRUCTURE, force)
     partner = PartnerOrganisation(force=force, name=name, kind=kind)
-    partner.full_clean()
+    problems: dict[str, StrOrPromise] = {}
+    if PartnerOrganisation.objects.filter(force=force, name__iexact=name).exists():
+        problems["name"] = _("This force already has a partner organisation of that name.")
+    _clean_new(partner, problems=problems)
     partner.save()
     record(
         actor=actor,

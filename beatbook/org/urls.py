@@ -16,6 +16,12 @@ urlpatterns = [
     path("me/tokens/", views.me_token_create, name="me_token_create"),
     path("me/tokens/<int:token_id>/revoke/", views.me_token_revoke, name="me_token_revoke"),
     path("neighbourhoods/", views.neighbourhoods, name="neighbourhoods"),
+    path("neighbourhoods/new/", views.neighbourhood_create, name="neighbourhood_create"),
     path("neighbourhoods/<int:neighbourhood_id>/", views.neighbourhood_detail, name="neighbourhood"),
     path("neighbourhoods/<int:neighbourhood_id>/edit/", views.neighbourhood_edit, name="neighbourhood_edit"),
+    path("teams/", views.teams, name="teams"),
+    path("teams/new/", views.team_create, name="team_create"),
+    path("teams/<int:team_id>/edit/", views.team_edit, name="team_edit"),
+    path("partners/", views.partners, name="partners"),
+    path("partners/new/", views.partner_create, name="partner_create"),
 ]

@@ -1,4 +1,4 @@
-"""Pages of the organisation: people, postings, neighbourhoods and my profile.
+"""Pages of the organisation: people, postings, neighbourhoods, teams, partners and my profile.
 
 Thin: parse the input with a form, read through selectors, write through services, render.
 Invisible objects are 404 (selectors), visible ones the actor may not change are 403 (policy).
@@ -11,7 +11,9 @@ from typing import Any, TypedDict
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from beatbook.accounts import selectors as account_selectors
 from beatbook.accounts import services as account_services
 from beatbook.accounts.services import IssuedToken
+from beatbook.audit import selectors as audit_selectors
 from beatbook.audit.services import AuditMeta
 from beatbook.core.csvexport import csv_download
 from beatbook.core.middleware import request_id_of
@@ -36,13 +39,16 @@ from .forms import (
     ApiTokenForm,
     DeactivateForm,
     LanguageForm,
+    NeighbourhoodCreateForm,
     NeighbourhoodForm,
+    PartnerForm,
     PersonCreateForm,
     PostingEndForm,
     PostingForm,
+    TeamForm,
     add_service_errors,
 )
-from .models import Person, Posting
+from .models import Force, Person, Posting
 from .policy import Action
 
 
@@ -81,6 +87,33 @@ def _people_crumbs(*trail: tuple[str, str]) -> list[Crumb]:
 
 def _neighbourhood_crumbs(*trail: tuple[str, str]) -> list[Crumb]:
     return _crumbs((_("Neighbourhoods"), reverse("org:neighbourhoods")), *trail)
+
+
+def _team_crumbs(*trail: tuple[str, str]) -> list[Crumb]:
+    return _crumbs((_("Teams"), reverse("org:teams")), *trail)
+
+
+def _partner_crumbs(*trail: tuple[str, str]) -> list[Crumb]:
+    return _crumbs((_("Partner organisations"), reverse("org:partners")), *trail)
+
+
+def _history(actor: Person, obj: Model) -> dict[str, Any]:
+    """The "History" section's context: the object's audit events, or None (no section) for
+    those who may not see them. `history_type_id` tells events about the object itself from
+    those about a related row (a person's postings)."""
+    return {
+        "history": audit_selectors.history_of(actor, obj),
+        "history_type_id": ContentType.objects.get_for_model(obj).pk,
+        "history_limit": audit_selectors.HISTORY_LIMIT,
+    }
+
+
+def _structure_forces(actor: Person) -> list[Force]:
+    """The forces whose structure the actor manages; 403 when there are none."""
+    forces = list(policy.forces_where(actor, Action.MANAGE_STRUCTURE).order_by("name"))
+    if not forces:
+        raise PermissionDenied(_("You do not have permission to do that."))
+    return forces
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:
@@ -164,6 +197,7 @@ def _render_person(
         "error_form": error_form,
         "nav_key": "people",
         "breadcrumbs": _people_crumbs((person.display_name, "")),
+        **_history(actor, person),
     }
     return render(request, "org/person.html", context, status=status)
 
@@ -380,7 +414,12 @@ def me_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 def neighbourhoods(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     page = paginate(selectors.neighbourhoods_visible_to(actor), number=parse_positive_int(request.GET.get("page"), 1))
-    context = {"page": page, "nav_key": "neighbourhoods", "breadcrumbs": _crumbs((_("Neighbourhoods"), ""))}
+    context = {
+        "page": page,
+        "can_create": policy.forces_where(actor, Action.MANAGE_STRUCTURE).exists(),
+        "nav_key": "neighbourhoods",
+        "breadcrumbs": _crumbs((_("Neighbourhoods"), "")),
+    }
     return render(request, "org/neighbourhoods.html", context)
 
 
@@ -398,8 +437,43 @@ def neighbourhood_detail(request: HttpRequest, neighbourhood_id: int) -> HttpRes
         "can_edit": policy.can(actor, Action.MANAGE_STRUCTURE, nb),
         "nav_key": "neighbourhoods",
         "breadcrumbs": _neighbourhood_crumbs((nb.name, "")),
+        **_history(actor, nb),
     }
     return render(request, "org/neighbourhood.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def neighbourhood_create(request: HttpRequest) -> HttpResponse:
+    """A force administrator adds a neighbourhood, its boundary pasted as GeoJSON."""
+    actor = _actor(request)
+    form = NeighbourhoodCreateForm(_posted(request), forces=_structure_forces(actor))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and (force := form.chosen_force()) is not None:
+            data = form.cleaned_data
+            try:
+                nb = services.neighbourhood_create(
+                    actor=actor,
+                    force=force,
+                    code=data["code"],
+                    name=data["name"],
+                    description=data["description"],
+                    population=data["population"],
+                    boundary=data["boundary"],
+                    meta=_meta(request),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The neighbourhood %(name)s has been added.") % {"name": nb.name})
+                return redirect("org:neighbourhood", neighbourhood_id=nb.pk)
+    context = {
+        "form": form,
+        "nav_key": "neighbourhoods",
+        "breadcrumbs": _neighbourhood_crumbs((_("Add a neighbourhood"), "")),
+    }
+    return render(request, "org/neighbourhood_create.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -431,3 +505,137 @@ def neighbourhood_edit(request: HttpRequest, neighbourhood_id: int) -> HttpRespo
         ),
     }
     return render(request, "org/neighbourhood_form.html", context, status=status)
+
+
+# ---- Teams -----------------------------------------------------------------------------------
+
+
+@require_GET
+def teams(request: HttpRequest) -> HttpResponse:
+    """Teams the actor can see, each with the neighbourhoods of theirs the actor can see."""
+    actor = _actor(request)
+    page = paginate(selectors.teams_with_areas(actor), number=parse_positive_int(request.GET.get("page"), 1))
+    managed = set(policy.forces_where(actor, Action.MANAGE_STRUCTURE).values_list("pk", flat=True))
+    context = {
+        "page": page,
+        "managed_force_ids": managed,
+        "nav_key": "teams",
+        "breadcrumbs": _crumbs((_("Teams"), "")),
+    }
+    return render(request, "org/teams.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def team_create(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = TeamForm(
+        _posted(request),
+        forces=_structure_forces(actor),
+        neighbourhoods=selectors.neighbourhoods_where(actor, Action.MANAGE_STRUCTURE),
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and (force := form.chosen_force()) is not None:
+            try:
+                team = services.team_create(
+                    actor=actor,
+                    force=force,
+                    name=form.cleaned_data["name"],
+                    neighbourhoods=form.chosen_neighbourhoods(),
+                    meta=_meta(request),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The team %(name)s has been created.") % {"name": team.name})
+                return redirect("org:teams")
+    context = {
+        "form": form,
+        "title": _("Create a team"),
+        "action": reverse("org:team_create"),
+        "nav_key": "teams",
+        "breadcrumbs": _team_crumbs((_("Create a team"), "")),
+    }
+    return render(request, "org/team_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
+    actor = _actor(request)
+    team = selectors.team_get_for(actor=actor, team_id=team_id, action=Action.MANAGE_STRUCTURE)
+    name = team.name  # the service changes the instance before it validates
+    form = TeamForm(
+        _posted(request),
+        forces=[team.force],
+        neighbourhoods=selectors.neighbourhoods_of_force(actor=actor, force_id=team.force_id),
+        initial=TeamForm.initial_for(team),
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.team_update(actor=actor, team=team, changes=form.changes(), meta=_meta(request))
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The team %(name)s has been updated.") % {"name": team.name})
+                return redirect("org:teams")
+    context = {
+        "form": form,
+        "team": team,
+        "title": _("Edit the team"),
+        "caption": name,
+        "action": reverse("org:team_edit", args=[team.pk]),
+        "nav_key": "teams",
+        "breadcrumbs": _team_crumbs((name, "")),
+        **_history(actor, team),
+    }
+    return render(request, "org/team_form.html", context, status=status)
+
+
+# ---- Partner organisations -------------------------------------------------------------------
+
+
+@require_GET
+def partners(request: HttpRequest) -> HttpResponse:
+    """Partner organisations of the actor's forces (a partner's member: only their own)."""
+    actor = _actor(request)
+    page = paginate(selectors.partners_visible_to(actor), number=parse_positive_int(request.GET.get("page"), 1))
+    context = {
+        "page": page,
+        "can_create": policy.forces_where(actor, Action.MANAGE_STRUCTURE).exists(),
+        "nav_key": "partners",
+        "breadcrumbs": _crumbs((_("Partner organisations"), "")),
+    }
+    return render(request, "org/partners.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def partner_create(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = PartnerForm(_posted(request), forces=_structure_forces(actor))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and (force := form.chosen_force()) is not None:
+            try:
+                partner = services.partner_create(
+                    actor=actor,
+                    force=force,
+                    name=form.cleaned_data["name"],
+                    kind=form.cleaned_data["kind"],
+                    meta=_meta(request),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("%(name)s has been added.") % {"name": partner.name})
+                return redirect("org:partners")
+    context = {
+        "form": form,
+        "nav_key": "partners",
+        "breadcrumbs": _partner_crumbs((_("Add a partner organisation"), "")),
+    }
+    return render(request, "org/partner_form.html", context, status=status)

@@ -217,6 +217,9 @@ class Api:
     def post(self, path: str, body: Any = None, **kwargs: Any) -> HttpResponse:
         return self.call("POST", path, body=body, **kwargs)
 
+    def patch(self, path: str, body: Any = None, **kwargs: Any) -> HttpResponse:
+        return self.call("PATCH", path, body=body, **kwargs)
+
 
 def data(response: HttpResponse) -> Any:
     return json.loads(response.content)

@@ -19,12 +19,12 @@ from beatbook.accounts.models import ApiToken
 from beatbook.accounts.services import api_token_create, api_token_revoke
 from beatbook.api.urls import api_v1_urls
 from beatbook.audit.models import AuditEvent, EventType
-from beatbook.core.testing import World
+from beatbook.core.testing import World, square
 from beatbook.org import selectors
 from beatbook.org import services as org
 from beatbook.org.models import Person, Posting
 
-from .helpers import Api, assert_error, data
+from .helpers import Api, assert_error, data, openapi_document
 
 Call = tuple[str, str, dict[str, Any] | None, dict[str, Any] | None]  # method, path, query, body
 
@@ -56,6 +56,19 @@ ENDPOINTS: dict[str, Callable[[World], Call]] = {
         {"role": "pcso", "neighbourhood": w.a1.pk, "valid_from": "2026-01-01"},
     ),
     "posting_end": lambda w: ("POST", f"/postings/{_postings_of(w.alice).pk}/end", None, {"reason": "Moved"}),
+    "person_history": lambda w: ("GET", f"/people/{w.alice.pk}/history", None, None),
+    "neighbourhood_create": lambda w: (
+        "POST",
+        "/neighbourhoods",
+        None,
+        {"force": "cambridgeshire", "code": "NEW1", "name": "New", "boundary": square(52.3, 0.1)},
+    ),
+    "team_list": lambda w: ("GET", "/teams", None, None),
+    "team_detail": lambda w: ("GET", f"/teams/{w.team_a.pk}", None, None),
+    "team_create": lambda w: ("POST", "/teams", None, {"force": "cambridgeshire", "name": "New NPT"}),
+    "team_update": lambda w: ("PATCH", f"/teams/{w.team_a.pk}", None, {"name": "Renamed NPT"}),
+    "partner_list": lambda w: ("GET", "/partners", None, None),
+    "partner_create": lambda w: ("POST", "/partners", None, {"force": "cambridgeshire", "name": "X", "kind": "school"}),
 }
 
 
@@ -63,7 +76,13 @@ def _call(api: Api, w: World, name: str, **kwargs: Any) -> Any:
     method, path, query, body = ENDPOINTS[name](w)
     if method == "GET":
         return api.get(path, query=query, **kwargs)
-    return api.post(path, body, **kwargs)
+    return api.call(method, path, body=body, **kwargs)
+
+
+def test_every_operation_is_called_here() -> None:
+    """The table above covers the whole API, so that every operation is tried without a login."""
+    operation_ids = {op["operationId"] for ops in openapi_document()["paths"].values() for op in ops.values()}
+    assert operation_ids == set(ENDPOINTS)
 
 
 def _counts() -> tuple[int, int, int]:
@@ -142,6 +161,14 @@ def test_a_session_post_without_a_csrf_token_is_403_and_stores_nothing(world: Wo
     response = _call(api, world, "person_create", client=client)
     assert_error(response, 403, "csrf_failed")
     assert _counts() == before
+
+
+def test_a_session_patch_without_a_csrf_token_is_403_and_changes_nothing(world: World, api: Api) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.erin)
+    assert_error(_call(api, world, "team_update", client=client), 403, "csrf_failed")
+    world.team_a.refresh_from_db()
+    assert world.team_a.name == "Cambridge South NPT"
 
 
 def test_a_session_post_with_the_csrf_token_succeeds(world: World, api: Api) -> None:

@@ -13,7 +13,7 @@ from django.test import Client
 from beatbook.api.v1 import schemas
 from beatbook.core import geo
 from beatbook.core.testing import World
-from beatbook.org.models import Person, Role
+from beatbook.org.models import Neighbourhood, PartnerOrganisation, Person, Role, Team
 
 from .helpers import Api, openapi_document
 
@@ -22,26 +22,44 @@ OPERATIONS = {
     ("get", "/api/v1/forces"),
     ("get", "/api/v1/forces/{slug}"),
     ("get", "/api/v1/neighbourhoods"),
+    ("post", "/api/v1/neighbourhoods"),
     ("get", "/api/v1/neighbourhoods/locate"),
     ("get", "/api/v1/neighbourhoods/{neighbourhood_id}"),
+    ("get", "/api/v1/teams"),
+    ("post", "/api/v1/teams"),
+    ("get", "/api/v1/teams/{team_id}"),
+    ("patch", "/api/v1/teams/{team_id}"),
     ("get", "/api/v1/people"),
     ("post", "/api/v1/people"),
     ("get", "/api/v1/people/{person_id}"),
     ("get", "/api/v1/people/{person_id}/postings"),
+    ("get", "/api/v1/people/{person_id}/history"),
     ("post", "/api/v1/people/{person_id}/postings"),
     ("post", "/api/v1/postings/{posting_id}/end"),
+    ("get", "/api/v1/partners"),
+    ("post", "/api/v1/partners"),
 }
-WRITES = {op for op in OPERATIONS if op[0] == "post"}
+WRITES = {op for op in OPERATIONS if op[0] in {"post", "patch"}}
+# Writes that create something answer 201; the others (an update, ending a posting) 200.
+CREATES = {op for op in WRITES if op[0] == "post" and not op[1].endswith("/end")}
 # 404: an id in the path, a force named in the query, or no neighbourhood at the point.
 MAY_BE_NOT_FOUND = {op for op in OPERATIONS if "{" in op[1]} | {
     ("get", "/api/v1/neighbourhoods"),
     ("get", "/api/v1/neighbourhoods/locate"),
+    ("get", "/api/v1/teams"),
+    ("get", "/api/v1/partners"),
 }
+# Writes whose body may be large (a boundary): 413 over the size limit.
+MAY_BE_TOO_LARGE = {("post", "/api/v1/neighbourhoods")}
+# Reads of something shown only to some of those who see its object.
+MAY_BE_FORBIDDEN = {("get", "/api/v1/people/{person_id}/history")}
 WITH_QUERY = {
     ("get", "/api/v1/neighbourhoods"),
     ("get", "/api/v1/neighbourhoods/locate"),
+    ("get", "/api/v1/teams"),
     ("get", "/api/v1/people"),
     ("get", "/api/v1/people/{person_id}/postings"),
+    ("get", "/api/v1/partners"),
 }
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 
@@ -85,12 +103,16 @@ def test_every_operation_declares_its_errors_in_the_error_format(served: dict[st
             expected.add("404")
         if key in WITH_QUERY:
             expected.add("422")
+        if key in MAY_BE_FORBIDDEN:
+            expected.add("403")
+        if key in MAY_BE_TOO_LARGE:
+            expected.add("413")
         errors = {status for status in responses if int(status) >= 400}
         assert errors == expected, key
         for status in errors:
             assert responses[status]["content"]["application/json"]["schema"] == ERROR_REF, (key, status)
         success = {status for status in responses if int(status) < 400}
-        assert success == ({"201"} if key in WRITES and not key[1].endswith("/end") else {"200"}), key
+        assert success == ({"201"} if key in CREATES else {"200"}), key
 
 
 def test_the_error_schema_is_the_one_error_format(served: dict[str, Any]) -> None:
@@ -108,6 +130,18 @@ def test_text_inputs_are_limited_to_their_model_fields_lengths() -> None:
         limit = model_field.max_length
         assert _max_length(schemas.PersonIn, name) == limit, name
     assert _max_length(schemas.PersonIn, "force") == 50  # Force.slug
+    structure: list[tuple[type[schemas.Strict], str, type[models.Model], str]] = [
+        (schemas.NeighbourhoodIn, "code", Neighbourhood, "code"),
+        (schemas.NeighbourhoodIn, "name", Neighbourhood, "name"),
+        (schemas.TeamIn, "name", Team, "name"),
+        (schemas.PartnerIn, "name", PartnerOrganisation, "name"),
+    ]
+    for schema, name, model, field_name in structure:
+        field = model._meta.get_field(field_name)
+        assert isinstance(field, models.Field)
+        assert _max_length(schema, name) == field.max_length, (schema, name)
+    for schema in (schemas.NeighbourhoodIn, schemas.TeamIn, schemas.PartnerIn):
+        assert _max_length(schema, "force") == 50, schema
 
 
 def _max_length(model: type[schemas.Strict], field: str) -> int | None:
@@ -120,6 +154,8 @@ def test_choices_in_the_schemas_follow_the_settings_and_models() -> None:
     person_in = schemas.PersonIn.model_json_schema()
     assert person_in["properties"]["preferred_language"]["enum"] == [code for code, _ in settings.LANGUAGES]
     assert {role.value for role in schemas.PostingIn.model_fields["role"].annotation} == set(Role.values)  # type: ignore[union-attr]
+    kinds = schemas.PartnerIn.model_json_schema()["$defs"]["Kind"]["enum"]
+    assert kinds == PartnerOrganisation.Kind.values
 
 
 def test_locate_bounds_are_the_uk(served: dict[str, Any]) -> None:

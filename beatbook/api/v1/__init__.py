@@ -17,7 +17,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.operation import Operation
 
-from . import errors, forces, me, neighbourhoods, people
+from . import errors, forces, me, neighbourhoods, partners, people, teams
 from .auth import AUTH
 
 
@@ -70,7 +70,7 @@ def build_api() -> NinjaAPI:
         docs_decorator=_docs_need_auth,
     )
     errors.install(api)
-    for module in (me, forces, neighbourhoods, people):
+    for module in (me, forces, neighbourhoods, teams, people, partners):
         api.add_router("", module.router)
     return api
 

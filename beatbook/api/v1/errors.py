@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ CODES = {
     403: "permission_denied",
     404: "not_found",
     405: "method_not_allowed",
+    413: "too_large",
     422: "validation_error",
     429: "too_many_requests",
     500: "server_error",
@@ -117,6 +118,11 @@ def install(api: NinjaAPI) -> None:
         if exc.status_code == 400:  # ninja raises a bare 400 only for a body it cannot parse
             return error_response(400, _("The request body is not valid JSON."), code="malformed_json")
         return error_response(exc.status_code, exc.message)
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> JsonResponse:
+        # A body over DATA_UPLOAD_MAX_MEMORY_SIZE (a boundary with a great many points, say).
+        return error_response(413, _("The request body is too large."))
 
     @api.exception_handler(Exception)
     def on_crash(request: HttpRequest, exc: Exception) -> JsonResponse:

@@ -1,17 +1,26 @@
-"""Neighbourhoods as GeoJSON: a paginated FeatureCollection, one Feature, and point lookup."""
+"""Neighbourhoods as GeoJSON: a paginated FeatureCollection, one Feature, point lookup, and
+adding one (force administrators)."""
 
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
+from beatbook.audit.services import AuditMeta
+from beatbook.core.middleware import request_id_of
 from beatbook.core.pagination import paginate
-from beatbook.org import selectors
+from beatbook.org import policy, selectors, services
 
 from .auth import actor_of
 from .errors import error_responses
 from .outputs import neighbourhood_feature
-from .schemas import LocateQuery, NeighbourhoodCollection, NeighbourhoodFeature, NeighbourhoodListQuery
+from .schemas import (
+    LocateQuery,
+    NeighbourhoodCollection,
+    NeighbourhoodFeature,
+    NeighbourhoodIn,
+    NeighbourhoodListQuery,
+)
 
 router = Router(tags=["neighbourhoods"])
 
@@ -61,3 +70,27 @@ def neighbourhood_detail(request: HttpRequest, neighbourhood_id: int) -> Neighbo
     return neighbourhood_feature(
         selectors.neighbourhood_get_for(actor=actor_of(request), neighbourhood_id=neighbourhood_id)
     )
+
+
+@router.post(
+    "/neighbourhoods",
+    response={201: NeighbourhoodFeature, **error_responses(400, 401, 403, 404, 413, 422)},
+    summary="Add a neighbourhood with its boundary (force administrators)",
+    description="404 when the force is not one the caller can see; 403 when they cannot manage its structure. "
+    "A boundary that is not a valid polygon, or not within the UK, and an id the force already uses are 400; "
+    "a body over the size limit (2.5 MB by default) is 413.",
+)
+def neighbourhood_create(request: HttpRequest, payload: NeighbourhoodIn) -> Status[NeighbourhoodFeature]:
+    actor = actor_of(request)
+    force = selectors.force_get_for(actor=actor, slug=payload.force, action=policy.Action.MANAGE_STRUCTURE)
+    nb = services.neighbourhood_create(
+        actor=actor,
+        force=force,
+        code=payload.code,
+        name=payload.name,
+        description=payload.description,
+        population=payload.population,
+        boundary=payload.boundary.model_dump(),
+        meta=AuditMeta(request_id=request_id_of(request)),
+    )
+    return Status(201, neighbourhood_feature(nb))

@@ -6,21 +6,25 @@ The functions read only what the selectors already loaded (`select_related`, the
 
 from __future__ import annotations
 
-from beatbook.org.models import Force, Neighbourhood, Person, Posting, Role
+from beatbook.audit.models import AuditEvent, EventType
+from beatbook.org.models import Force, Neighbourhood, PartnerOrganisation, Person, Posting, Role, Team
 
 from .schemas import (
     ForceDetailOut,
     ForceOut,
+    HistoryEventOut,
     LatLng,
     MeOut,
     MultiPolygonGeometry,
     NeighbourhoodFeature,
     NeighbourhoodProperties,
     NeighbourhoodRef,
+    PartnerOut,
     PersonDetailOut,
     PersonOut,
     PolygonGeometry,
     PostingOut,
+    TeamOut,
     TeamRef,
 )
 
@@ -126,4 +130,39 @@ def neighbourhood_feature(nb: Neighbourhood) -> NeighbourhoodFeature:
             population=nb.population,
             centre=LatLng(lat=nb.centre_lat, lng=nb.centre_lng),
         ),
+    )
+
+
+def team_out(team: Team) -> TeamOut:
+    """A team as loaded by `selectors.teams_with_areas` (force joined, visible areas prefetched)."""
+    areas: list[Neighbourhood] | None = getattr(team, "visible_neighbourhoods", None)
+    assert areas is not None, "load teams through selectors.teams_with_areas (it prefetches their areas)"
+    return TeamOut(
+        id=team.pk,
+        name=team.name,
+        force=team.force.slug,
+        neighbourhoods=[NeighbourhoodRef(id=nb.pk, code=nb.code, name=nb.name) for nb in areas],
+    )
+
+
+def partner_out(partner: PartnerOrganisation) -> PartnerOut:
+    return PartnerOut(
+        id=partner.pk, name=partner.name, kind=PartnerOrganisation.Kind(partner.kind), force=partner.force.slug
+    )
+
+
+def history_event_out(event: AuditEvent) -> HistoryEventOut:
+    """An event of an object's history (content type joined by `audit.selectors.history_of`)."""
+    ct = event.content_type
+    return HistoryEventOut(
+        id=event.pk,
+        occurred_at=event.occurred_at,
+        event_type=event.event_type,
+        event=str(EventType(event.event_type).label),
+        actor=event.actor_name,
+        actor_id=event.actor_id,
+        object_type=f"{ct.app_label}.{ct.model}" if ct is not None else None,
+        object_id=event.object_id,
+        object=event.object_repr,
+        reason=event.reason,
     )

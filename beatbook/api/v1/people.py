@@ -6,11 +6,12 @@ the request id travels into the audit event.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from beatbook.audit import selectors as audit_selectors
 from beatbook.audit.services import AuditMeta
 from beatbook.core.middleware import request_id_of
 from beatbook.core.pagination import paginate
@@ -19,8 +20,9 @@ from beatbook.org.models import Neighbourhood, Person, Team
 
 from .auth import actor_of
 from .errors import error_responses
-from .outputs import person_detail_out, person_out, posting_out
+from .outputs import history_event_out, person_detail_out, person_out, posting_out
 from .schemas import (
+    HistoryOut,
     PageQuery,
     PeoplePage,
     PeopleQuery,
@@ -76,6 +78,21 @@ def person_postings(request: HttpRequest, person_id: int, paging: Query[PageQuer
         page_size=page.size,
         total=page.total,
     )
+
+
+@router.get(
+    "/people/{int:person_id}/history",
+    response={200: HistoryOut, **error_responses(401, 403, 404)},
+    summary="A person's audit history: their own events and their postings' (newest first)",
+    description="For the force's administrators and auditors; 403 for others who can see the person.",
+)
+def person_history(request: HttpRequest, person_id: int) -> HistoryOut:
+    actor = actor_of(request)
+    person = selectors.person_get_for(actor=actor, person_id=person_id)
+    events = audit_selectors.history_of(actor, person)
+    if events is None:
+        raise PermissionDenied(_("You do not have permission to do that."))
+    return HistoryOut(items=[history_event_out(e) for e in events], limit=audit_selectors.HISTORY_LIMIT)
 
 
 @router.post(

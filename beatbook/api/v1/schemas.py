@@ -12,10 +12,10 @@ from typing import Annotated, Literal
 
 from django.conf import settings
 from ninja import Field, Schema
-from pydantic import ConfigDict, StringConstraints
+from pydantic import ConfigDict, StringConstraints, field_validator, model_validator
 
 from beatbook.core import geo
-from beatbook.org.models import Role
+from beatbook.org.models import NEIGHBOURHOOD_CODE_PATTERN, POPULATION_MAX, PartnerOrganisation, Role
 
 MAX_PAGE_SIZE = int(settings.BEATBOOK_MAX_PAGE_SIZE)
 DEFAULT_PAGE_SIZE = min(int(settings.BEATBOOK_PAGE_SIZE), MAX_PAGE_SIZE)
@@ -52,6 +52,10 @@ class PageQuery(Strict):
 
 
 class NeighbourhoodListQuery(PageQuery):
+    force: str | None = Field(default=None, max_length=50, description="Only this force's (police.uk id).")
+
+
+class ForceFilterQuery(PageQuery):
     force: str | None = Field(default=None, max_length=50, description="Only this force's (police.uk id).")
 
 
@@ -142,6 +146,55 @@ class PostingsPage(Strict):
     total: int
 
 
+class TeamOut(Strict):
+    id: int
+    name: str
+    force: str = Field(description="The team's force (police.uk id).")
+    neighbourhoods: list[NeighbourhoodRef] = Field(
+        description="The neighbourhoods the team covers that the caller can see, by name."
+    )
+
+
+class TeamsPage(Strict):
+    items: list[TeamOut]
+    page: int
+    page_size: int
+    total: int
+
+
+class PartnerOut(Strict):
+    id: int
+    name: str
+    kind: PartnerOrganisation.Kind
+    force: str = Field(description="The force the organisation works with (police.uk id).")
+
+
+class PartnersPage(Strict):
+    items: list[PartnerOut]
+    page: int
+    page_size: int
+    total: int
+
+
+# ---- Audit history ------------------------------------------------------------------------------
+class HistoryEventOut(Strict):
+    id: int
+    occurred_at: dt.datetime = Field(description="When it happened (UTC).")
+    event_type: int = Field(description="The event's stable number (docs/reference/audit-events.md).")
+    event: str = Field(description="What happened, in words.")
+    actor: str = Field(description="Who did it, as their name (and collar number) read at the time.")
+    actor_id: int | None
+    object_type: str | None = Field(description="`app_label.model` of the event's object, e.g. `org.posting`.")
+    object_id: str
+    object: str = Field(description="The object as it read at the time.")
+    reason: str
+
+
+class HistoryOut(Strict):
+    items: list[HistoryEventOut] = Field(description="Newest first.")
+    limit: int = Field(description="At most this many events are given: the newest.")
+
+
 # ---- GeoJSON ------------------------------------------------------------------------------------
 Position = list[float]  # [longitude, latitude] as GeoJSON orders them
 
@@ -221,3 +274,57 @@ class PostingEndIn(Strict):
     reason: Annotated[str, Text, StringConstraints(min_length=1, max_length=1000)] = Field(
         description="Why the posting ends (kept in the audit trail)."
     )
+
+
+ForceSlug = Annotated[str, Text, StringConstraints(min_length=1, max_length=50)]
+TeamName = Annotated[str, Text, StringConstraints(min_length=1, max_length=120)]
+Id = Annotated[int, Field(ge=1)]
+
+
+class NeighbourhoodIn(Strict):
+    force: ForceSlug = Field(description="The force to add the neighbourhood to (police.uk id).")
+    code: Annotated[str, Text, StringConstraints(min_length=1, max_length=30, pattern=NEIGHBOURHOOD_CODE_PATTERN)] = (
+        Field(description="The police.uk id, unique in the force: letters, digits, hyphens, underscores.")
+    )
+    name: Annotated[str, Text, StringConstraints(min_length=1, max_length=120)]
+    description: Annotated[str, Text, StringConstraints(max_length=2000)] = ""
+    population: int = Field(default=0, ge=0, le=POPULATION_MAX)
+    boundary: Geometry = Field(
+        description="A GeoJSON Polygon or MultiPolygon, longitude before latitude, lying within the UK."
+    )
+
+
+class TeamIn(Strict):
+    force: ForceSlug = Field(description="The force to create the team in (police.uk id).")
+    name: TeamName
+    neighbourhoods: list[Id] = Field(
+        default_factory=list, max_length=1000, description="Ids of the force's neighbourhoods the team covers."
+    )
+
+
+class TeamPatchIn(Strict):
+    """Only the members sent are changed; at least one must be sent, and neither may be null."""
+
+    name: TeamName | None = None
+    neighbourhoods: list[Id] | None = Field(
+        default=None, max_length=1000, description="Replaces the team's neighbourhoods (ids of its force's)."
+    )
+
+    @field_validator("name", "neighbourhoods", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("may be left out, but not null")
+        return value
+
+    @model_validator(mode="after")
+    def _something(self) -> TeamPatchIn:
+        if not self.model_fields_set:
+            raise ValueError("give the name, the neighbourhoods, or both")
+        return self
+
+
+class PartnerIn(Strict):
+    force: ForceSlug = Field(description="The force the organisation works with (police.uk id).")
+    name: Annotated[str, Text, StringConstraints(min_length=1, max_length=160)]
+    kind: PartnerOrganisation.Kind
