@@ -4,6 +4,7 @@ for random postings (roles, areas, teams and dates) of an actor and of the peopl
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -47,12 +48,17 @@ def _area_kind_allowed(role: Role, kind: str) -> bool:
 
 
 class ScopeAgreesWithTheRules(TestCase):
+    system: ClassVar[Person]
+    forces: ClassVar[list[Force]]
+    areas: ClassVar[list[list[Neighbourhood]]]
+    teams: ClassVar[list[list[Team]]]
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.system = org.system_actor()
-        cls.forces: list[Force] = []
-        cls.areas: list[list[Neighbourhood]] = []
-        cls.teams: list[list[Team]] = []
+        cls.forces = []
+        cls.areas = []
+        cls.teams = []
         for f in range(2):
             force = org.force_create(
                 actor=cls.system, slug=f"force-{f}", name=f"Force {f}", country="england", short_code=f"F{f}"
