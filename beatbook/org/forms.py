@@ -33,16 +33,6 @@ SEARCH_MAX_LENGTH = 100
 BOUNDARY_MAX_LENGTH = 1_000_000
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: known fields get their own errors, anything
-    else (unknown names, errors without a field) becomes a non-field error."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.error_list)
-
-
 class DateInput(forms.DateInput):
     """A native date picker (sends ISO dates, which DateField accepts)."""
 

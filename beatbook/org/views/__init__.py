@@ -1,0 +1,1 @@
+"""The organisation's pages, by subject: people and postings, my profile, the force's structure."""
