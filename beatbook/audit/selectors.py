@@ -16,10 +16,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Model, Q, QuerySet
 from django.db.models.functions import Cast
-from django.utils.translation import gettext as _
 
 from beatbook.org import policy
 from beatbook.org.models import Force, Person, Posting
@@ -75,10 +73,7 @@ def audit_forces(actor: policy.Actor) -> QuerySet[Force]:
 
 def require_auditor(actor: policy.Actor) -> list[Force]:
     """The forces whose trail the actor may search; 403 if there are none."""
-    forces = list(audit_forces(actor).order_by("name"))
-    if not forces:
-        raise PermissionDenied(_("You do not have permission to do that."))
-    return forces
+    return policy.require_forces(actor, policy.Action.SEARCH_AUDIT)
 
 
 def events_visible_to(actor: policy.Actor) -> QuerySet[AuditEvent]:

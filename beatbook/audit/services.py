@@ -34,7 +34,8 @@ class AuditMeta:
 NO_META = AuditMeta()
 
 
-def _chain_for(force_id: int | None) -> str:
+def chain_name(force_id: int | None) -> str:
+    """The chain an event of this force belongs to (`platform` for events with no force)."""
     return f"force-{force_id}" if force_id else PLATFORM_CHAIN
 
 
@@ -65,12 +66,12 @@ def record(
     if person is not None and person.collar_number:
         name = f"{name} ({person.collar_number})"
     content_type = ContentType.objects.get_for_model(obj) if obj is not None else None
-    chain_name = _chain_for(force_id)
+    chain = chain_name(force_id)
     with transaction.atomic():
-        AuditChain.objects.get_or_create(name=chain_name)
-        head = AuditChain.objects.select_for_update().get(name=chain_name)
+        AuditChain.objects.get_or_create(name=chain)
+        head = AuditChain.objects.select_for_update().get(name=chain)
         fields = hashing.hashed_fields(
-            chain=chain_name,
+            chain=chain,
             seq=head.last_seq + 1,
             occurred_at=timezone.now(),
             actor_id=person.pk if person is not None else None,
@@ -88,7 +89,7 @@ def record(
         )
         digest = hashing.event_hash(prev_hash=head.last_hash, fields=fields)
         event_row = AuditEvent(
-            chain=chain_name,
+            chain=chain,
             seq=fields["seq"],
             occurred_at=_parse(fields["occurred_at"]),
             actor=person,

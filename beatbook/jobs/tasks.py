@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from beatbook.audit import chain as audit_chain
 from beatbook.audit import selectors as audit_selectors
 from beatbook.audit.models import EventType
-from beatbook.audit.services import NO_META, AuditMeta, record
+from beatbook.audit.services import NO_META, AuditMeta, chain_name, record
 from beatbook.org import policy
 from beatbook.org.models import Force, Person
 
@@ -30,11 +30,6 @@ from .models import Job
 
 AUDIT_VERIFY_KIND = "audit.verify"
 PROGRESS_EVERY = 200
-
-
-def force_chain(force: Force) -> str:
-    """The name of a force's audit chain (as `audit.services.record` names it)."""
-    return f"force-{force.pk}"
 
 
 def audit_verify_start(*, actor: Person, force: Force, meta: AuditMeta = NO_META) -> Job:
@@ -46,7 +41,7 @@ def audit_verify_start(*, actor: Person, force: Force, meta: AuditMeta = NO_META
         title=_("Verify the audit trail of %(force)s") % {"force": force.name},
         force=force,
         task=audit_verify_task,
-        args=[[force_chain(force)]],
+        args=[[chain_name(force.pk)]],
         meta=meta,
     )
 

@@ -261,6 +261,15 @@ def require(actor: Actor | None, action: Action | str, obj: Any) -> None:
         raise PermissionDenied(_("You do not have permission to do that."))
 
 
+def require_forces(actor: Actor | None, action: Action) -> list[Force]:
+    """The forces where the actor may do a force-level action, by name; PermissionDenied if none
+    (for pages that act in "one of my forces": create a person, search the audit trail, ...)."""
+    forces = list(forces_where(actor, action).order_by("name"))
+    if not forces:
+        raise PermissionDenied(_("You do not have permission to do that."))
+    return forces
+
+
 def forces_where(actor: Actor | None, action: Action) -> QuerySet[Force]:
     """Forces in which the actor may do a force-level action (for menus and form choices)."""
     roles = [role.value for role, actions in ROLE_ACTIONS.items() if action in actions]

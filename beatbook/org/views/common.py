@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import HttpRequest, QueryDict
 from django.urls import reverse
@@ -68,10 +67,7 @@ def history_context(actor: Person, obj: Model) -> dict[str, Any]:
 
 def structure_forces(actor: Person) -> list[Force]:
     """The forces whose structure the actor manages; 403 when there are none."""
-    forces = list(policy.forces_where(actor, Action.MANAGE_STRUCTURE).order_by("name"))
-    if not forces:
-        raise PermissionDenied(_("You do not have permission to do that."))
-    return forces
+    return policy.require_forces(actor, Action.MANAGE_STRUCTURE)
 
 
 def posted(request: HttpRequest) -> QueryDict | None:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -120,9 +119,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 def person_create(request: HttpRequest) -> HttpResponse:
     """A force administrator creates an account in (one of) their force(s)."""
     actor = actor_of(request)
-    forces = list(policy.forces_where(actor, Action.MANAGE_PEOPLE))
-    if not forces:
-        raise PermissionDenied(_("You do not have permission to do that."))
+    forces = policy.require_forces(actor, Action.MANAGE_PEOPLE)
     form = PersonCreateForm(
         posted(request), forces=forces, partners=selectors.partners_where(actor, Action.MANAGE_PEOPLE)
     )
