@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "beatbook.audit",
     "beatbook.accounts",
     "beatbook.jobs",
+    "beatbook.incidents",
     "beatbook.api",
     "beatbook.demo",
 ]

@@ -47,6 +47,18 @@ class EventType(models.IntegerChoices):
 
     JOB_STARTED = 401, _("Job started")
 
+    INCIDENT_CREATED = 501, _("Incident recorded")
+    INCIDENT_UPDATED = 502, _("Incident updated")
+    INCIDENT_STATUS_CHANGED = 503, _("Incident status changed")
+    INCIDENT_NEIGHBOURHOOD_CORRECTED = 504, _("Incident neighbourhood corrected")
+    INCIDENT_PERSON_ADDED = 505, _("Person added to an incident")
+    INCIDENT_VIEWED = 506, _("Incident viewed")
+    INCIDENTS_EXPORTED = 507, _("Incidents exported")
+    ALERT_RAISED = 520, _("Alert raised")
+    ALERT_ACKNOWLEDGED = 521, _("Alert acknowledged")
+    ALERT_UPDATED = 522, _("Alert updated by a further incident")
+    INCIDENT_RULES_UPDATED = 530, _("Incident rules updated")
+
 
 class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:

@@ -6,6 +6,9 @@ longitude, latitude order as GeoJSON requires) plus a bounding box for a cheap S
 
 from __future__ import annotations
 
+import functools
+import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,3 +109,63 @@ def exterior_ring(geojson: dict[str, Any]) -> list[tuple[float, float]]:
     geom = shape(geojson)
     polygon = max(geom.geoms, key=lambda g: g.area) if isinstance(geom, MultiPolygon) else geom
     return [(lat, lng) for lng, lat in polygon.exterior.coords]
+
+
+# Ordnance Survey National Grid: the two-letter 100 km squares, in the grid's own lettering
+# (a 5x5 block of 500 km squares, each of 5x5 100 km squares; the letter I is not used).
+_GRID_LETTERS = "ABCDEFGHJKLMNOPQRSTUVWXYZ"
+_GRID_REF = re.compile(r"^([A-HJ-Z]{2})\s*(\d+)\s*(\d*)$")
+_METRES_PER_DEGREE = 111_320.0
+
+
+def _square_origin(letters: str) -> tuple[int, int]:
+    """The south-west corner (easting, northing in metres) of a 100 km square such as TL."""
+    first, second = (_GRID_LETTERS.index(c) for c in letters)
+    east_500, north_500 = (first % 5) * 500_000 - 1_000_000, (3 - first // 5) * 500_000
+    east = east_500 + (second % 5) * 100_000
+    north = north_500 + (4 - second // 5) * 100_000
+    return east, north
+
+
+def parse_grid_reference(text: str) -> tuple[float, float]:
+    """An OS grid reference (e.g. `TL 4516 5825`, 2 to 10 digits) as (lat, lng) in WGS84, at the
+    centre of the square it names. Raises a ValidationError on the field `grid_reference`."""
+    compact = re.sub(r"\s+", " ", text.strip().upper())
+    match = _GRID_REF.match(compact)
+    digits = (match.group(2) + match.group(3)) if match else ""
+    if match is None or not digits or len(digits) % 2 or not 2 <= len(digits) <= 10:
+        raise ValidationError(
+            {"grid_reference": _("Give an OS grid reference such as TL 4516 5825 (two letters, then digits).")}
+        )
+    half = len(digits) // 2
+    precision = 10 ** (5 - half)
+    origin_e, origin_n = _square_origin(match.group(1))
+    easting = origin_e + int(digits[:half]) * precision + precision / 2
+    northing = origin_n + int(digits[half:]) * precision + precision / 2
+    lng, lat = _bng_to_wgs84().transform(easting, northing)
+    if not in_uk(lat, lng):
+        raise ValidationError({"grid_reference": _("That grid reference is not in Great Britain.")})
+    return round(lat, 6), round(lng, 6)
+
+
+@functools.cache
+def _bng_to_wgs84() -> Any:
+    from pyproj import Transformer  # imported on first use: pyproj is slow to import
+
+    return Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+
+
+def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in metres (haversine; plenty for the tens of metres it is used for)."""
+    earth = 6_371_008.8
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * earth * math.asin(math.sqrt(min(1.0, a)))
+
+
+def box_around(lat: float, lng: float, radius_m: float) -> BoundingBox:
+    """A bounding box that holds every point within `radius_m` of (lat, lng), for an SQL pre-filter."""
+    dlat = radius_m / _METRES_PER_DEGREE
+    dlng = radius_m / (_METRES_PER_DEGREE * max(0.01, math.cos(math.radians(lat))))
+    return BoundingBox(min_lat=lat - dlat, max_lat=lat + dlat, min_lng=lng - dlng, max_lng=lng + dlng)

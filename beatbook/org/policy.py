@@ -46,28 +46,46 @@ class Action(StrEnum):
     SEARCH_AUDIT = "audit.search"
     VERIFY_AUDIT = "audit.verify"
     VIEW_JOBS = "jobs.view"
+    RECORD_INCIDENT = "incidents.record"
+    MANAGE_INCIDENT_RULES = "incidents.manage_rules"
 
 
 # Roles that make a posting without an area cover its whole force.
 FORCE_SCOPE_ROLES = frozenset(set(Role) - {Role.PARTNER})
 # What each role may do beyond viewing, within the scope its postings give.
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
-    Role.PCSO: frozenset(),
-    Role.OFFICER: frozenset(),
-    Role.SUPERVISOR: frozenset(),
+    Role.PCSO: frozenset({Action.RECORD_INCIDENT}),
+    Role.OFFICER: frozenset({Action.RECORD_INCIDENT}),
+    Role.SUPERVISOR: frozenset({Action.RECORD_INCIDENT}),
     Role.TUTOR: frozenset(),
     Role.ASSESSOR: frozenset(),
     Role.TRAINER: frozenset(),
     Role.ANALYST: frozenset(),
     Role.RECRUITER: frozenset(),
     Role.PARTNER: frozenset(),
-    Role.FORCE_ADMIN: frozenset({Action.MANAGE_PEOPLE, Action.MANAGE_STRUCTURE, Action.VIEW_JOBS}),
+    Role.FORCE_ADMIN: frozenset(
+        {Action.MANAGE_PEOPLE, Action.MANAGE_STRUCTURE, Action.VIEW_JOBS, Action.MANAGE_INCIDENT_RULES}
+    ),
     Role.AUDITOR: frozenset({Action.SEARCH_AUDIT, Action.VERIFY_AUDIT, Action.VIEW_JOBS}),
 }
 # Force-level actions need a force-wide posting of a role that holds them.
 FORCE_LEVEL_ACTIONS = frozenset(
-    {Action.MANAGE_PEOPLE, Action.MANAGE_STRUCTURE, Action.SEARCH_AUDIT, Action.VERIFY_AUDIT, Action.VIEW_JOBS}
+    {
+        Action.MANAGE_PEOPLE,
+        Action.MANAGE_STRUCTURE,
+        Action.SEARCH_AUDIT,
+        Action.VERIFY_AUDIT,
+        Action.VIEW_JOBS,
+        Action.MANAGE_INCIDENT_RULES,
+    }
 )
+# Area-level actions: allowed in the neighbourhoods that a posting of a role holding the action
+# covers (a PCSO records incidents in their own neighbourhood, a supervisor in the team's).
+AREA_ACTIONS = frozenset({Action.RECORD_INCIDENT})
+
+
+def roles_holding(action: Action) -> list[str]:
+    return [role.value for role, actions in ROLE_ACTIONS.items() if action in actions]
 
 
 def is_person(actor: Actor | None) -> TypeGuard[Person]:
@@ -106,19 +124,34 @@ def _area_postings(actor: Person) -> QuerySet[Posting]:
 TeamArea = Team.neighbourhoods.through
 
 
+def _neighbourhoods_of(postings: QuerySet[Posting], force_wide: QuerySet[Posting]) -> QuerySet[Neighbourhood]:
+    via_team = TeamArea.objects.filter(team_id__in=postings.filter(team__isnull=False).values("team_id"))
+    return Neighbourhood.objects.filter(
+        Q(pk__in=postings.filter(neighbourhood__isnull=False).values("neighbourhood_id"))
+        | Q(pk__in=via_team.values("neighbourhood_id"))
+        | Q(force_id__in=force_wide.values("force_id"))
+    )
+
+
 def neighbourhoods_in_scope(actor: Actor | None) -> QuerySet[Neighbourhood]:
     """Neighbourhoods the actor's active postings cover, as one SQL query (no Python filtering)."""
     if is_system(actor):
         return Neighbourhood.objects.all()
     if not is_person(actor):
         return Neighbourhood.objects.none()
-    postings = _area_postings(actor)
-    via_team = TeamArea.objects.filter(team_id__in=postings.filter(team__isnull=False).values("team_id"))
-    return Neighbourhood.objects.filter(
-        Q(pk__in=postings.filter(neighbourhood__isnull=False).values("neighbourhood_id"))
-        | Q(pk__in=via_team.values("neighbourhood_id"))
-        | Q(force_id__in=_force_wide_postings(actor).values("force_id"))
-    )
+    return _neighbourhoods_of(_area_postings(actor), _force_wide_postings(actor))
+
+
+def neighbourhoods_for(actor: Actor | None, action: Action) -> QuerySet[Neighbourhood]:
+    """Neighbourhoods where the actor may do an area-level action: those covered by an active
+    posting of a role that holds it (one SQL query)."""
+    if is_system(actor):
+        return Neighbourhood.objects.all()
+    if not is_person(actor) or action not in AREA_ACTIONS:
+        return Neighbourhood.objects.none()
+    roles = roles_holding(action)
+    holding = frozenset(r for r in FORCE_SCOPE_ROLES if r.value in roles)
+    return _neighbourhoods_of(_area_postings(actor).filter(role__in=roles), _force_wide_postings(actor, holding))
 
 
 def forces_in_scope(actor: Actor | None) -> QuerySet[Force]:
@@ -237,6 +270,9 @@ def can(actor: Actor | None, action: Action | str, obj: Any) -> bool:
         return can_see(actor, obj)
     if act in FORCE_LEVEL_ACTIONS:
         return _force_level_allowed(actor, act, obj)
+    if act in AREA_ACTIONS:
+        area_id = obj.pk if isinstance(obj, Neighbourhood) else getattr(obj, "neighbourhood_id", None)
+        return area_id is not None and neighbourhoods_for(actor, act).filter(pk=area_id).exists()
     return False
 
 
@@ -272,7 +308,7 @@ def require_forces(actor: Actor | None, action: Action) -> list[Force]:
 
 def forces_where(actor: Actor | None, action: Action) -> QuerySet[Force]:
     """Forces in which the actor may do a force-level action (for menus and form choices)."""
-    roles = [role.value for role, actions in ROLE_ACTIONS.items() if action in actions]
+    roles = roles_holding(action)
     if not is_person(actor) or not roles:
         return Force.objects.none()
     return Force.objects.filter(Exists(_force_wide_postings(actor).filter(force=OuterRef("pk"), role__in=roles)))
