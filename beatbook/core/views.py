@@ -9,8 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from beatbook.incidents import selectors as incident_selectors
 from beatbook.org import selectors as org_selectors
 from beatbook.org.models import Person
+
+ALERTS_ON_HOME = 20
 
 
 def boundaries_geojson(neighbourhoods: list[Any]) -> dict[str, Any]:
@@ -31,7 +34,7 @@ def boundaries_geojson(neighbourhoods: list[Any]) -> dict[str, Any]:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """My neighbourhoods: their teams, and a map of their boundaries."""
+    """My neighbourhoods: open alerts, their teams, and a map of their boundaries."""
     actor = request.user
     assert isinstance(actor, Person)
     neighbourhoods = list(org_selectors.my_neighbourhoods(actor))
@@ -47,11 +50,14 @@ def home(request: HttpRequest) -> HttpResponse:
         for nb_id in team_areas.get(posting.team_id or 0, set()):
             by_area[nb_id].append(posting)
     areas = [{"neighbourhood": nb, "members": by_area[nb.pk]} for nb in neighbourhoods]
-    return render(
-        request,
-        "core/home.html",
-        {"areas": areas, "boundaries": boundaries_geojson(neighbourhoods), "nav_key": "home"},
-    )
+    context = {
+        "areas": areas,
+        "boundaries": boundaries_geojson(neighbourhoods),
+        "alerts": list(incident_selectors.alerts_open_for(actor)[:ALERTS_ON_HOME]),
+        "can_record": incident_selectors.recording_neighbourhoods(actor).exists(),
+        "nav_key": "home",
+    }
+    return render(request, "core/home.html", context)
 
 
 @login_not_required

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid as uuid_lib
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beatbook.audit.models import EventType
-from beatbook.audit.services import NO_META, AuditMeta, record
+from beatbook.audit.services import NO_META, AuditMeta, record, record_in_forces
 from beatbook.core import geo
 from beatbook.core.references import next_reference
 from beatbook.org import policy
@@ -597,4 +598,71 @@ __all__ = [
     "incident_rules_update",
     "incident_set_status",
     "incident_update",
+    "incidents_export",
 ]
+
+
+EXPORT_LIMIT = 50_000
+EXPORT_COLUMNS = (
+    "reference",
+    "occurred_at",
+    "neighbourhood",
+    "category",
+    "asb_qualifier",
+    "asb_type",
+    "how_reported",
+    "risk_level",
+    "status",
+    "repeat_victim",
+    "repeat_location",
+    "latitude",
+    "longitude",
+    "location",
+)
+
+
+@dataclass(frozen=True)
+class IncidentExport:
+    rows: Iterator[list[Any]]
+    count: int
+    matched: int
+
+
+def incidents_export(*, actor: Person, filters: selectors.IncidentFilters, meta: AuditMeta = NO_META) -> IncidentExport:
+    """The incidents the actor can see that match the filters, as CSV rows (no people). The
+    export is audited in each force it covers (who, which filters, how many rows) before a row
+    is produced."""
+    incidents = selectors.incidents_matching(actor, filters)
+    matched = incidents.count()
+    count = min(matched, EXPORT_LIMIT)
+    force_ids = sorted(set(incidents.values_list("force_id", flat=True).distinct())) or [
+        *policy.forces_in_scope(actor).values_list("pk", flat=True)
+    ]
+    record_in_forces(
+        actor=actor,
+        event=EventType.INCIDENTS_EXPORTED,
+        force_ids=force_ids,
+        after={"filters": filters.as_dict(), "rows": count, "matched": matched, "limit": EXPORT_LIMIT},
+        meta=meta,
+    )
+
+    def rows() -> Iterator[list[Any]]:
+        for inc in incidents[:count].iterator(chunk_size=500):
+            yield [
+                inc.reference,
+                timezone.localtime(inc.occurred_at).strftime("%Y-%m-%d %H:%M"),
+                inc.neighbourhood.name,
+                inc.category,
+                inc.asb_qualifier,
+                inc.asb_type,
+                inc.how_reported,
+                inc.risk_level,
+                inc.status,
+                "yes" if inc.is_repeat_victim else "",
+                "yes" if inc.is_repeat_location else "",
+                f"{inc.lat:.6f}",
+                f"{inc.lng:.6f}",
+                inc.location_text,
+            ]
+
+    return IncidentExport(rows=rows(), count=count, matched=matched)

@@ -249,6 +249,12 @@ _VISIBILITY: dict[type, Callable[[Actor], QuerySet[Any]]] = {
 }
 
 
+def register_visibility(model: type, scope: Callable[[Actor], QuerySet[Any]]) -> None:
+    """Let a domain app say which of its rows an actor sees (its selector's scope), so that
+    `can_see` and the History section work for them. Called from the app's `ready()`."""
+    _VISIBILITY[model] = scope
+
+
 def can_see(actor: Actor | None, obj: Any) -> bool:
     scope = _VISIBILITY.get(type(obj))
     if scope is None or not (is_person(actor) or is_system(actor)):

@@ -21,6 +21,9 @@
     }
     var layer = window.L.geoJSON(data, {
       style: function () { return { color: "#1d2d50", weight: 2, fillColor: "#2b6cb0", fillOpacity: 0.15 }; },
+      pointToLayer: function (feature, latlng) {
+        return window.L.circleMarker(latlng, { radius: 7, weight: 2, color: "#0b0c0c", fillColor: "#d4351c", fillOpacity: 0.9 });
+      },
       onEachFeature: function (feature, lyr) {
         if (feature.properties && feature.properties.name) {
           lyr.bindTooltip(feature.properties.name, { sticky: true });
@@ -29,16 +32,74 @@
     }).addTo(map);
     var bounds = layer.getBounds();
     if (bounds.isValid()) {
-      map.fitBounds(bounds, { padding: [12, 12] });
+      map.fitBounds(bounds, { padding: [12, 12], maxZoom: 17 });
     } else {
       map.setView([54.5, -2.5], 5);
     }
     el.setAttribute("data-features", String(data.features ? data.features.length : 0));
+    if (el.dataset.pick) { makePicker(el, map); }
+    if (el.dataset.points) { loadPoints(el, map); }
+  }
+
+  // A map the user taps to place something: the point goes into two hidden inputs (lat, lng).
+  function makePicker(el, map) {
+    var ids = el.dataset.pick.split(",");
+    var lat = document.getElementById(ids[0]);
+    var lng = document.getElementById(ids[1]);
+    var status = el.parentNode.querySelector("[data-pick-status]");
+    var marker = null;
+    function place(latlng, pan) {
+      lat.value = latlng.lat.toFixed(6);
+      lng.value = latlng.lng.toFixed(6);
+      if (marker) { marker.setLatLng(latlng); } else {
+        marker = window.L.marker(latlng, { icon: window.L.divIcon({ className: "bb-marker" }), keyboard: false }).addTo(map);
+      }
+      if (pan) { map.setView(latlng, Math.max(map.getZoom(), 15)); }
+      if (status) { status.textContent = (status.dataset.placed || "Placed at") + " " + lat.value + ", " + lng.value; }
+      el.setAttribute("data-placed", "1");
+    }
+    if (lat.value && lng.value) { place(window.L.latLng(parseFloat(lat.value), parseFloat(lng.value)), true); }
+    map.on("click", function (e) { place(e.latlng, false); });
+    el._bbPlace = place;
+  }
+
+  function locate(button) {
+    var map = document.querySelector("[data-pick]");
+    if (!navigator.geolocation || !map || !map._bbPlace) { return; }
+    button.disabled = true;
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      button.disabled = false;
+      map._bbPlace(window.L.latLng(pos.coords.latitude, pos.coords.longitude), true);
+    }, function () { button.disabled = false; }, { enableHighAccuracy: true, timeout: 10000 });
+  }
+
+  // Incident points from a GeoJSON endpoint, drawn as small circles (red for repeats).
+  function loadPoints(el, map) {
+    var summary = document.querySelector("[data-map-summary]");
+    fetch(el.dataset.points, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        var layer = window.L.geoJSON(data, {
+          pointToLayer: function (feature, latlng) {
+            var repeat = feature.properties && feature.properties.repeat;
+            return window.L.circleMarker(latlng, { radius: 5, weight: 1, color: "#0b0c0c", fillOpacity: 0.8, fillColor: repeat ? "#d4351c" : "#1d70b8" });
+          },
+          onEachFeature: function (feature, lyr) {
+            var p = feature.properties || {};
+            lyr.bindPopup('<a href="/incidents/' + feature.id + '/">' + p.reference + "</a><br>" + p.category + " · " + p.status);
+          }
+        }).addTo(map);
+        el.setAttribute("data-points-loaded", String(data.features.length));
+        if (summary) { summary.textContent = data.features.length + " / " + data.total + (data.truncated ? " (newest shown)" : ""); }
+      });
   }
 
   function init(root) {
     initGovuk(root);
     root.querySelectorAll("[data-map]").forEach(drawMap);
+    root.querySelectorAll("[data-locate]").forEach(function (button) {
+      button.addEventListener("click", function () { locate(button); });
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
