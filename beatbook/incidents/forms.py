@@ -15,7 +15,7 @@ from beatbook.org.models import Neighbourhood
 from .models import Incident, Involvement, Status
 from .reference import AsbQualifier, AsbType, Category, HowReported, Level
 from .selectors import Flag, IncidentFilters
-from .services import IncidentChanges, IncidentData, PersonData
+from .services import IncidentChanges, IncidentData, PersonData, RulesChanges
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -298,3 +298,28 @@ class FilterForm(forms.Form):
             person=data.get("person") or "",
             reference=data.get("reference") or "",
         )
+
+
+class RulesForm(forms.Form):
+    repeat_count = forms.IntegerField(
+        label=_("Incidents that make a repeat"), min_value=2, max_value=50, help_text=_("N: at least two.")
+    )
+    repeat_window_days = forms.IntegerField(
+        label=_("Repeat window (days)"), min_value=1, max_value=3650, help_text=_("M: repeats are counted within it.")
+    )
+    repeat_radius_m = forms.IntegerField(
+        label=_("Repeat location radius (metres)"),
+        min_value=1,
+        max_value=5000,
+        help_text=_("R: how near is 'the same place'."),
+    )
+    trigger_threshold = forms.IntegerField(
+        label=_("ASB case review threshold (complaints)"),
+        min_value=1,
+        max_value=3,
+        help_text=_("The Act sets it at no more than three."),
+    )
+    trigger_window_months = forms.IntegerField(label=_("ASB case review window (months)"), min_value=1, max_value=24)
+
+    def changes(self) -> RulesChanges:
+        return RulesChanges(**self.cleaned_data)

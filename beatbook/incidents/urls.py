@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.incident_create, name="create"),
     path("export.csv", views.incident_export, name="export"),
     path("map/", views.incident_map, name="map"),
+    path("rules/", views.incident_rules, name="rules"),
     path("map.geojson", views.incident_map_data, name="map_data"),
     path("<int:incident_id>/", views.incident_detail, name="detail"),
     path("<int:incident_id>/edit/", views.incident_edit, name="edit"),

@@ -25,7 +25,16 @@ from beatbook.org.selectors import neighbourhoods_visible_to
 from beatbook.org.views.common import actor_of, crumbs, history_context, meta_of, posted
 
 from . import selectors, services
-from .forms import AcknowledgeForm, CorrectionForm, FilterForm, IncidentEditForm, IncidentForm, PersonForm, StatusForm
+from .forms import (
+    AcknowledgeForm,
+    CorrectionForm,
+    FilterForm,
+    IncidentEditForm,
+    IncidentForm,
+    PersonForm,
+    RulesForm,
+    StatusForm,
+)
 from .models import Incident
 from .reference import THRIVE_ELEMENTS
 
@@ -52,6 +61,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "query": request.GET.urlencode(),
         "can_record": selectors.recording_neighbourhoods(actor).exists(),
+        "can_set_rules": policy.forces_where(actor, policy.Action.MANAGE_INCIDENT_RULES).exists(),
         "nav_key": "incidents",
         "breadcrumbs": crumbs((_("Incidents"), "")),
     }
@@ -307,3 +317,29 @@ def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return redirect(target if safe else reverse("core:home"))
+
+
+@require_http_methods(["GET", "POST"])
+def incident_rules(request: HttpRequest) -> HttpResponse:
+    """A force administrator sets the force's repeat and ASB case review thresholds."""
+    actor = actor_of(request)
+    forces = policy.require_forces(actor, policy.Action.MANAGE_INCIDENT_RULES)
+    force = next((f for f in forces if f.slug == request.GET.get("force")), forces[0])
+    rules = selectors.rules_for(force)
+    initial = {name: getattr(rules, name) for name in RulesForm.base_fields}
+    form = RulesForm(posted(request), initial=initial)
+    saved = submit(
+        form,
+        lambda: services.incident_rules_update(actor=actor, force=force, changes=form.changes(), meta=meta_of(request)),
+    )
+    if saved is not None:
+        messages.success(request, _("The thresholds for %(force)s have been saved.") % {"force": force.name})
+        return redirect(f"{reverse('incidents:rules')}?force={force.slug}")
+    context = {
+        "form": form,
+        "force": force,
+        "forces": forces,
+        "nav_key": "incidents",
+        "breadcrumbs": incident_crumbs((_("Repeat and case review thresholds"), "")),
+    }
+    return render(request, "incidents/rules.html", context, status=form_status(form))
