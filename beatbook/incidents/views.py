@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,6 +27,7 @@ from beatbook.org.views.common import actor_of, crumbs, history_context, meta_of
 
 from . import selectors, services
 from .forms import (
+    DATETIME_FORMAT,
     AcknowledgeForm,
     CorrectionForm,
     FilterForm,
@@ -111,7 +113,8 @@ def incident_create(request: HttpRequest) -> HttpResponse:
     if not selectors.recording_neighbourhoods(actor).exists():
         raise PermissionDenied(_("You do not have permission to do that."))
     data = posted(request)
-    form = IncidentForm(data)
+    now = timezone.localtime().replace(second=0, microsecond=0).strftime(DATETIME_FORMAT)
+    form = IncidentForm(data, initial={"occurred_at": now})
     person = PersonForm(data, prefix="person")
     client_uuid = _client_uuid(request)
 

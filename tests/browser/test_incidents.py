@@ -44,6 +44,13 @@ def _earlier_incident(world: Any, days_ago: int) -> Incident:
     )
 
 
+def _screenshot(page: Page, name: str) -> None:
+    """For a person to look at: set BEATBOOK_SCREENSHOTS to a folder to keep full-page shots."""
+    folder = os.environ.get("BEATBOOK_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=os.path.join(folder, name), full_page=True)
+
+
 def _no_sideways_scroll(page: Page) -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px at 360px"
@@ -62,6 +69,7 @@ def test_pcso_logs_an_incident_on_a_phone_and_sees_the_repeat_flag(
     page.get_by_role("button", name="Log an incident").click()
     expect(page.get_by_role("heading", name="Log an incident")).to_be_visible()
     _no_sideways_scroll(page)
+    _screenshot(page, "incident-form.png")
     # Tap the middle of the map: inside A1's boundary, which the map fits to.
     pick = page.locator("#pick-map")
     expect(pick).to_have_attribute("data-features", "1")
@@ -79,6 +87,7 @@ def test_pcso_logs_an_incident_on_a_phone_and_sees_the_repeat_flag(
     for name in ("threat", "harm", "risk", "investigation", "vulnerability", "engagement"):
         page.select_option(f"#id_thrive_{name}", "medium")
     page.select_option("#id_risk_level", "medium")
+    page.get_by_text("Someone involved (optional)").click()
     page.select_option("#id_person-involvement", "victim")
     page.fill("#id_person-name", "Margaret Ellis")
     page.fill("#id_person-address", "3 Orchard Row")
@@ -88,8 +97,7 @@ def test_pcso_logs_an_incident_on_a_phone_and_sees_the_repeat_flag(
     expect(page.get_by_test_id("flag-repeat-victim")).to_be_visible()
     expect(page.get_by_test_id("incident-status")).to_have_text("Open")
     _no_sideways_scroll(page)
-    if os.environ.get("BEATBOOK_SCREENSHOTS"):
-        page.screenshot(path=os.path.join(os.environ["BEATBOOK_SCREENSHOTS"], "incident-detail.png"), full_page=True)
+    _screenshot(page, "incident-detail.png")
     assert Incident.objects.count() == 3
 
     # The alert is on her home page until she acknowledges it.
@@ -98,6 +106,7 @@ def test_pcso_logs_an_incident_on_a_phone_and_sees_the_repeat_flag(
     expect(alerts).to_contain_text("Repeat victim")
     expect(alerts).to_contain_text("Margaret Ellis")
     _no_sideways_scroll(page)
+    _screenshot(page, "home-alerts.png")
     before = alerts.get_by_role("button").count()
     alerts.get_by_role("button", name="Acknowledge Repeat victim Margaret Ellis").click()
     expect(page.get_by_text("The alert has been acknowledged.")).to_be_visible()
@@ -116,6 +125,7 @@ def test_the_form_refuses_a_time_in_the_future_with_a_field_error(
     future = timezone.localtime(timezone.now() + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     page.fill("#id_occurred_at", future)
     page.select_option("#id_category", "criminal-damage-arson")
+    expect(page.locator("#id_asb_qualifier")).to_be_hidden()  # only for anti-social behaviour
     page.fill("#id_description", "Bus shelter glass smashed.")
     page.select_option("#id_how_reported", "patrol")
     for name in ("threat", "harm", "risk", "investigation", "vulnerability", "engagement"):

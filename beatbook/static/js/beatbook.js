@@ -97,6 +97,14 @@
   function init(root) {
     initGovuk(root);
     root.querySelectorAll("[data-map]").forEach(drawMap);
+    // A block shown only while a select has a given value (the ASB fields for ASB incidents).
+    root.querySelectorAll("[data-show-when]").forEach(function (block) {
+      var select = document.getElementById(block.dataset.showWhen);
+      if (!select) return;
+      var sync = function () { block.hidden = select.value !== block.dataset.showValue; };
+      select.addEventListener("change", sync);
+      sync();
+    });
     root.querySelectorAll("[data-locate]").forEach(function (button) {
       button.addEventListener("click", function () { locate(button); });
     });
