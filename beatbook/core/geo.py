@@ -115,7 +115,8 @@ def exterior_ring(geojson: dict[str, Any]) -> list[tuple[float, float]]:
 # (a 5x5 block of 500 km squares, each of 5x5 100 km squares; the letter I is not used).
 _GRID_LETTERS = "ABCDEFGHJKLMNOPQRSTUVWXYZ"
 _GRID_REF = re.compile(r"^([A-HJ-Z]{2})\s*(\d+)\s*(\d*)$")
-_METRES_PER_DEGREE = 111_320.0
+EARTH_RADIUS_M = 6_371_008.8  # the mean radius; distance_m and box_around must agree on it
+_METRES_PER_DEGREE = math.pi * EARTH_RADIUS_M / 180
 
 
 def _square_origin(letters: str) -> tuple[int, int]:
@@ -157,11 +158,10 @@ def _bng_to_wgs84() -> Any:
 
 def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     """Great-circle distance in metres (haversine; plenty for the tens of metres it is used for)."""
-    earth = 6_371_008.8
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lng2 - lng1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * earth * math.asin(math.sqrt(min(1.0, a)))
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, a)))
 
 
 def box_around(lat: float, lng: float, radius_m: float) -> BoundingBox:

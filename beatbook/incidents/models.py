@@ -247,7 +247,8 @@ class Alert(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.subject}"
+        # Not the subject: this text goes into the audit trail, which holds no names or addresses.
+        return f"{self.get_kind_display()} #{self.pk}"
 
     @property
     def is_open(self) -> bool:

@@ -112,7 +112,7 @@ def _hit_for(
     if person.name_key and not person.is_unknown:
         count = _incidents_with(incident, _same_person(person), involvements, window, asb_only=asb_only)
         if count >= threshold:
-            key = f"{kind}:name:{person.name_key}:{person.date_of_birth or ''}"
+            key = f"{kind}:name:{person.name_key}"  # one open alert per name, dated or not
             return Hit(kind, person.name, key, count, days)
     if person.address_key:
         count = _incidents_with(incident, Q(address_key=person.address_key), involvements, window, asb_only=asb_only)

@@ -203,7 +203,8 @@ def _validated_people(incident: Incident, people: list[PersonData]) -> list[Inci
         if row.date_of_birth and row.date_of_birth > timezone.localdate():
             errors.setdefault(f"people.{n}.date_of_birth", []).append(_("The date of birth is in the future."))
         try:
-            row.full_clean(exclude=["incident", "force"])
+            # The constraint (named unless unknown) is checked above, with a message people can act on.
+            row.full_clean(exclude=["incident", "force"], validate_constraints=False)
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 errors.setdefault(f"people.{n}.{field}", []).extend(messages)
@@ -352,28 +353,29 @@ def incident_update(
     current = _locked(incident, expected_version)
     _require_change(actor, current)
     before = incident_snapshot(current)
-    area_before = current.neighbourhood_id
     text_before = {name: getattr(current, name) for name in PERSONAL_FIELDS}
     if changes.occurred_at is not None:
         _check_time(changes.occurred_at)
-    moved = changes.lat is not None or changes.lng is not None or bool(changes.grid_reference)
+    # A grid reference moves the incident only when it is a new one (an edit sends the old one back).
+    new_grid = bool(changes.grid_reference) and _key(changes.grid_reference or "") != _key(current.grid_reference)
+    moved = changes.lat is not None or changes.lng is not None or new_grid
     if moved:
         lat, lng = _point_of(
-            changes.lat if changes.lat is not None else (None if changes.grid_reference else current.lat),
-            changes.lng if changes.lng is not None else (None if changes.grid_reference else current.lng),
+            changes.lat if changes.lat is not None else (None if new_grid else current.lat),
+            changes.lng if changes.lng is not None else (None if new_grid else current.lng),
             changes.grid_reference or "",
         )
         neighbourhood = _neighbourhood_at(actor, lat, lng)
         if neighbourhood.force_id != current.force_id:
             raise ValidationError({"lat": _("An incident cannot move to another force.")})
         current.lat, current.lng, current.neighbourhood = lat, lng, neighbourhood
-        if neighbourhood.pk != area_before:
-            current.neighbourhood_reason = ""
-    skip = {"lat", "lng", "grid_reference"} if moved else {"lat", "lng"}
+        current.neighbourhood_reason = ""  # the point decides the neighbourhood again
     for f in fields(changes):
         value = getattr(changes, f.name)
-        if value is not None and f.name not in skip:
+        if value is not None and f.name not in {"lat", "lng"}:
             setattr(current, f.name, value)
+    if moved and not new_grid:
+        current.grid_reference = ""  # placed on the map: an old grid reference no longer describes it
     if changes.category is not None and changes.category != Category.ANTI_SOCIAL_BEHAVIOUR:
         current.asb_qualifier = current.asb_type = ""
     try:
@@ -463,6 +465,8 @@ def incident_correct_neighbourhood(
         errors["neighbourhood"] = _("Choose a neighbourhood of the incident's force.")
     elif neighbourhood.pk == current.neighbourhood_id:
         errors["neighbourhood"] = _("The incident is already in that neighbourhood.")
+    elif not neighbourhood.is_active:
+        errors["neighbourhood"] = _("That neighbourhood is no longer in use.")
     if not reason.strip():
         errors["reason"] = _("Say why the neighbourhood is being corrected.")
     if errors:
@@ -566,6 +570,9 @@ def incident_rules_update(
         errors["trigger_threshold"] = _("The Act sets the threshold at no more than three complaints.")
     if rules.repeat_count < 2:
         errors["repeat_count"] = _("A repeat needs at least two incidents.")
+    for name in ("repeat_window_days", "repeat_radius_m", "trigger_window_months"):
+        if getattr(rules, name) < 1:
+            errors[name] = _("Give a number of at least 1.")
     try:
         rules.full_clean(validate_constraints=False)
     except ValidationError as exc:
