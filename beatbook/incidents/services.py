@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -284,7 +284,15 @@ def incident_create(
     person_rows = _validated_people(incident, people or [])
     year = timezone.localtime(incident.occurred_at).year
     incident.reference = next_reference(force_code=neighbourhood.force.short_code, kind="INC", year=year)
-    incident.save()
+    try:
+        with transaction.atomic():
+            incident.save()
+    except IntegrityError:
+        # The same submission, sent twice at once: the other copy was stored first.
+        existing = Incident.objects.filter(uuid=incident.uuid).first()
+        if existing is not None and existing.created_by_id == actor.pk:
+            return existing
+        raise
     for row in person_rows:
         row.incident = incident
         row.save()
@@ -300,9 +308,12 @@ def incident_create(
     return incident
 
 
-def _locked(incident: Incident, expected_version: int | None) -> Incident:
-    """The incident, locked for this transaction; StaleIncidentError if it changed since `expected_version`."""
+def _locked(actor: Person, incident: Incident, expected_version: int | None) -> Incident:
+    """The incident, locked for this transaction, once the actor may change it (PermissionDenied
+    first, so that who changed it last is told only to those who may change it);
+    StaleIncidentError if it changed since `expected_version`."""
     current = Incident.objects.select_for_update().select_related("updated_by", "neighbourhood").get(pk=incident.pk)
+    _require_change(actor, current)
     if expected_version is not None and current.version != expected_version:
         when = timezone.localtime(current.updated_at).strftime("%H:%M on %d/%m/%Y")
         raise StaleIncidentError(
@@ -350,8 +361,7 @@ def incident_update(
     """Change what an incident says. A new point (or grid reference) moves it to the
     neighbourhood that holds the point, undoing any correction. Refused (StaleIncidentError) when
     someone else changed it since `expected_version`."""
-    current = _locked(incident, expected_version)
-    _require_change(actor, current)
+    current = _locked(actor, incident, expected_version)
     before = incident_snapshot(current)
     text_before = {name: getattr(current, name) for name in PERSONAL_FIELDS}
     if changes.occurred_at is not None:
@@ -415,8 +425,7 @@ def incident_set_status(
 ) -> Incident:
     """Move an incident along open → attended → (escalated | resolved) → closed. Closing needs
     the outcome."""
-    current = _locked(incident, expected_version)
-    _require_change(actor, current)
+    current = _locked(actor, incident, expected_version)
     if status not in Status.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
     if status not in TRANSITIONS[current.status]:
@@ -458,8 +467,7 @@ def incident_correct_neighbourhood(
 ) -> Incident:
     """Put an incident in another neighbourhood of its force than the one its point falls in
     (a boundary that cuts a street in two, a point placed roughly), with the reason."""
-    current = _locked(incident, expected_version)
-    _require_change(actor, current)
+    current = _locked(actor, incident, expected_version)
     errors: dict[str, Any] = {}
     if neighbourhood.force_id != current.force_id:
         errors["neighbourhood"] = _("Choose a neighbourhood of the incident's force.")
@@ -467,6 +475,11 @@ def incident_correct_neighbourhood(
         errors["neighbourhood"] = _("The incident is already in that neighbourhood.")
     elif not neighbourhood.is_active:
         errors["neighbourhood"] = _("That neighbourhood is no longer in use.")
+    elif current.created_by_id != actor.pk and not policy.can(actor, policy.Action.RECORD_INCIDENT, neighbourhood):
+        errors["neighbourhood"] = _(
+            "You can move an incident only to a neighbourhood you work in (or one you recorded): "
+            "ask a supervisor of that neighbourhood."
+        )
     if not reason.strip():
         errors["reason"] = _("Say why the neighbourhood is being corrected.")
     if errors:
@@ -491,8 +504,7 @@ def incident_add_person(
 ) -> IncidentPerson:
     """Add someone involved (a victim, witness, suspect or the reporting person), then look for
     repeats again: a new victim can make this incident a repeat."""
-    current = _locked(incident, None)
-    _require_change(actor, current)
+    current = _locked(actor, incident, None)
     try:
         (row,) = _validated_people(current, [data])
     except ValidationError as exc:  # single person: report fields without the `people.0.` prefix

@@ -20,7 +20,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from beatbook.accounts.services import api_token_create
 from beatbook.api.v1 import api as ninja_api
-from beatbook.api.v1 import schemas
+from beatbook.api.v1 import incident_schemas, schemas
 from beatbook.org.models import Person
 
 PREFIX = "/api/v1"
@@ -127,7 +127,8 @@ def schema_errors(value: Any, schema: dict[str, Any], where: str = "$") -> list[
 def _pydantic_type(schema: dict[str, Any]) -> Any:
     """The schema class the document names, e.g. `$ref: .../PersonOut` -> schemas.PersonOut."""
     if "$ref" in schema:
-        cls = getattr(schemas, schema["$ref"].rsplit("/", 1)[1])
+        name = schema["$ref"].rsplit("/", 1)[1]
+        cls = getattr(schemas, name, None) or getattr(incident_schemas, name)
         assert isinstance(cls, type)
         assert issubclass(cls, BaseModel)
         return cls

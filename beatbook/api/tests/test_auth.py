@@ -20,6 +20,8 @@ from beatbook.accounts.services import api_token_create, api_token_revoke
 from beatbook.api.urls import api_v1_urls
 from beatbook.audit.models import AuditEvent, EventType
 from beatbook.core.testing import World, square
+from beatbook.incidents import services as incidents
+from beatbook.incidents.models import Alert, Incident
 from beatbook.org import selectors
 from beatbook.org import services as org
 from beatbook.org.models import Person, Posting
@@ -31,6 +33,51 @@ Call = tuple[str, str, dict[str, Any] | None, dict[str, Any] | None]  # method, 
 
 def _postings_of(person: Person) -> Posting:
     return Posting.objects.filter(person=person).get()
+
+
+def _recorded(w: World, lat: float = 52.205) -> Incident:
+    """An incident in A1 recorded by Alice, with a victim."""
+    data = incidents.IncidentData(
+        occurred_at=timezone.now() - dt.timedelta(hours=1),
+        category="public-order",
+        description="Shouting in the street.",
+        how_reported="phone-101",
+        thrive_threat="low",
+        thrive_harm="low",
+        thrive_risk="low",
+        thrive_investigation="low",
+        thrive_vulnerability="low",
+        thrive_engagement="low",
+        risk_level="low",
+        lat=lat,
+        lng=0.119,
+    )
+    victim = incidents.PersonData(involvement="victim", name="Jo Bloggs")
+    return incidents.incident_create(actor=w.alice, data=data, people=[victim])
+
+
+def _alert(w: World) -> Alert:
+    """An open repeat-victim alert in A1: three incidents with the same victim, 550 m apart."""
+    for lat in (52.200, 52.205, 52.210):
+        incident = _recorded(w, lat)
+    return Alert.objects.get(incident=incident)
+
+
+NEW_INCIDENT = {
+    "occurred_at": "2026-01-02T10:00:00+00:00",
+    "lat": 52.205,
+    "lng": 0.119,
+    "category": "drugs",
+    "description": "Cannabis smell in the stairwell.",
+    "how_reported": "online",
+    "thrive_threat": "low",
+    "thrive_harm": "low",
+    "thrive_risk": "low",
+    "thrive_investigation": "low",
+    "thrive_vulnerability": "low",
+    "thrive_engagement": "low",
+    "risk_level": "low",
+}
 
 
 ENDPOINTS: dict[str, Callable[[World], Call]] = {
@@ -69,11 +116,48 @@ ENDPOINTS: dict[str, Callable[[World], Call]] = {
     "team_update": lambda w: ("PATCH", f"/teams/{w.team_a.pk}", None, {"name": "Renamed NPT"}),
     "partner_list": lambda w: ("GET", "/partners", None, None),
     "partner_create": lambda w: ("POST", "/partners", None, {"force": "cambridgeshire", "name": "X", "kind": "school"}),
+    "incident_list": lambda w: ("GET", "/incidents", None, None),
+    "incident_map": lambda w: ("GET", "/incidents/map", None, None),
+    "incident_create": lambda w: ("POST", "/incidents", None, NEW_INCIDENT),
+    "incident_detail": lambda w: ("GET", f"/incidents/{_recorded(w).pk}", None, None),
+    "incident_update": lambda w: ("PATCH", f"/incidents/{_recorded(w).pk}", None, {"version": 1, "risk_level": "high"}),
+    "incident_status": lambda w: (
+        "POST",
+        f"/incidents/{_recorded(w).pk}/status",
+        None,
+        {"status": "attended", "version": 1},
+    ),
+    "incident_correct_neighbourhood": lambda w: (
+        "POST",
+        f"/incidents/{_recorded(w).pk}/neighbourhood",
+        None,
+        {"neighbourhood": w.a2.pk, "reason": "Over the boundary.", "version": 1},
+    ),
+    "incident_add_person": lambda w: (
+        "POST",
+        f"/incidents/{_recorded(w).pk}/people",
+        None,
+        {"involvement": "witness", "name": "Sam"},
+    ),
+    "alert_list": lambda w: ("GET", "/alerts", None, None),
+    "alert_acknowledge": lambda w: ("POST", f"/alerts/{_alert(w).pk}/acknowledge", None, {"note": "Seen."}),
+    "incident_rules_detail": lambda w: ("GET", "/forces/cambridgeshire/incident-rules", None, None),
+    "incident_rules_update": lambda w: ("PATCH", "/forces/cambridgeshire/incident-rules", None, {"repeat_count": 4}),
+}
+# Who makes each call when a valid token is tried: Erin (a force administrator), except for what
+# only those who record incidents may do.
+RECORDS_INCIDENTS = {name for name in ENDPOINTS if name.startswith(("incident_", "alert_"))} - {
+    "incident_rules_detail",
+    "incident_rules_update",
 }
 
 
 def _call(api: Api, w: World, name: str, **kwargs: Any) -> Any:
-    method, path, query, body = ENDPOINTS[name](w)
+    return _send(api, ENDPOINTS[name](w), **kwargs)
+
+
+def _send(api: Api, call: Call, **kwargs: Any) -> Any:
+    method, path, query, body = call
     if method == "GET":
         return api.get(path, query=query, **kwargs)
     return api.call(method, path, body=body, **kwargs)
@@ -93,8 +177,9 @@ def _counts() -> tuple[int, int, int]:
 
 @pytest.mark.parametrize("name", sorted(ENDPOINTS))
 def test_anonymous_calls_get_401_json_not_a_login_redirect(world: World, api: Api, name: str) -> None:
+    call = ENDPOINTS[name](world)  # first, so that what the call needs (an incident, say) is not counted
     before = _counts()
-    response = _call(api, world, name)
+    response = _send(api, call)
     assert_error(response, 401, "not_authenticated")
     assert response["WWW-Authenticate"].startswith("Bearer")
     assert _counts() == before
@@ -102,7 +187,7 @@ def test_anonymous_calls_get_401_json_not_a_login_redirect(world: World, api: Ap
 
 @pytest.mark.parametrize("name", sorted(ENDPOINTS))
 def test_a_valid_token_is_accepted_on_every_endpoint(world: World, api: Api, name: str) -> None:
-    response = _call(api, world, name, as_=world.erin)
+    response = _call(api, world, name, as_=world.alice if name in RECORDS_INCIDENTS else world.erin)
     assert response.status_code in {200, 201}, data(response)
 
 

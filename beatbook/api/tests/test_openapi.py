@@ -38,16 +38,39 @@ OPERATIONS = {
     ("post", "/api/v1/postings/{posting_id}/end"),
     ("get", "/api/v1/partners"),
     ("post", "/api/v1/partners"),
+    ("get", "/api/v1/incidents"),
+    ("post", "/api/v1/incidents"),
+    ("get", "/api/v1/incidents/map"),
+    ("get", "/api/v1/incidents/{incident_id}"),
+    ("patch", "/api/v1/incidents/{incident_id}"),
+    ("post", "/api/v1/incidents/{incident_id}/status"),
+    ("post", "/api/v1/incidents/{incident_id}/neighbourhood"),
+    ("post", "/api/v1/incidents/{incident_id}/people"),
+    ("get", "/api/v1/alerts"),
+    ("post", "/api/v1/alerts/{alert_id}/acknowledge"),
+    ("get", "/api/v1/forces/{slug}/incident-rules"),
+    ("patch", "/api/v1/forces/{slug}/incident-rules"),
 }
 WRITES = {op for op in OPERATIONS if op[0] in {"post", "patch"}}
-# Writes that create something answer 201; the others (an update, ending a posting) 200.
-CREATES = {op for op in WRITES if op[0] == "post" and not op[1].endswith("/end")}
-# 404: an id in the path, a force named in the query, or no neighbourhood at the point.
+# Writes that create something answer 201; the others (an update, a step of a flow) 200.
+NOT_CREATING = ("/end", "/status", "/neighbourhood", "/acknowledge")
+CREATES = {op for op in WRITES if op[0] == "post" and not op[1].endswith(NOT_CREATING)}
+# 404: an id in the path, a force named in the query or body, or no neighbourhood at the point.
 MAY_BE_NOT_FOUND = {op for op in OPERATIONS if "{" in op[1]} | {
     ("get", "/api/v1/neighbourhoods"),
     ("get", "/api/v1/neighbourhoods/locate"),
     ("get", "/api/v1/teams"),
     ("get", "/api/v1/partners"),
+    ("post", "/api/v1/neighbourhoods"),
+    ("post", "/api/v1/teams"),
+    ("post", "/api/v1/people"),
+    ("post", "/api/v1/partners"),
+}  # POST /incidents names no force: its point finds the neighbourhood (400 when none)
+# Writes on a record that carry the version read: 409 when someone changed it since.
+MAY_CONFLICT = {
+    ("patch", "/api/v1/incidents/{incident_id}"),
+    ("post", "/api/v1/incidents/{incident_id}/status"),
+    ("post", "/api/v1/incidents/{incident_id}/neighbourhood"),
 }
 # Writes whose body may be large (a boundary): 413 over the size limit.
 MAY_BE_TOO_LARGE = {("post", "/api/v1/neighbourhoods")}
@@ -60,6 +83,9 @@ WITH_QUERY = {
     ("get", "/api/v1/people"),
     ("get", "/api/v1/people/{person_id}/postings"),
     ("get", "/api/v1/partners"),
+    ("get", "/api/v1/incidents"),
+    ("get", "/api/v1/incidents/map"),
+    ("get", "/api/v1/alerts"),
 }
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 
@@ -98,7 +124,7 @@ def test_every_operation_declares_its_errors_in_the_error_format(served: dict[st
         responses = operation["responses"]
         expected = {"401", "500"}
         if key in WRITES:
-            expected |= {"400", "403", "404", "422"}
+            expected |= {"400", "403", "422"}
         if key in MAY_BE_NOT_FOUND:
             expected.add("404")
         if key in WITH_QUERY:
@@ -107,6 +133,8 @@ def test_every_operation_declares_its_errors_in_the_error_format(served: dict[st
             expected.add("403")
         if key in MAY_BE_TOO_LARGE:
             expected.add("413")
+        if key in MAY_CONFLICT:
+            expected.add("409")
         errors = {status for status in responses if int(status) >= 400}
         assert errors == expected, key
         for status in errors:

@@ -1,7 +1,8 @@
 """Beatbook's JSON API, version 1 (django-ninja), mounted at /api/v1/.
 
-Every operation needs a bearer token or a signed-in session (`auth.py`), reads through the org
-selectors (scoped to the caller) and writes through the org services (checked and audited).
+Every operation needs a bearer token or a signed-in session (`auth.py`), reads through the
+selectors (scoped to the caller) and writes through the services (checked and audited) of the
+org and incidents apps.
 Errors share one shape (`errors.py`); the OpenAPI document is /api/v1/openapi.json and its
 browsable form /api/v1/docs.
 """
@@ -17,7 +18,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.operation import Operation
 
-from . import errors, forces, me, neighbourhoods, partners, people, teams
+from . import errors, forces, incidents, me, neighbourhoods, partners, people, teams
 from .auth import AUTH
 
 
@@ -50,6 +51,9 @@ as something that does not exist: 404 `Not found.`. Something you can see but ma
 `fields` (by field name, `__all__` for the request as a whole) comes only with 422 (the request
 does not match the schema) and 400 (a rule refused it).
 
+**Versions.** A change to an incident sends the `version` it was made on; if someone else has
+changed the incident since, nothing is saved and the answer is 409 `conflict`.
+
 **Lists** are paginated with `page` (from 1) and `page_size`, and say the `total`.
 """
 
@@ -70,7 +74,7 @@ def build_api() -> NinjaAPI:
         docs_decorator=_docs_need_auth,
     )
     errors.install(api)
-    for module in (me, forces, neighbourhoods, teams, people, partners):
+    for module in (me, forces, neighbourhoods, teams, people, partners, incidents):
         api.add_router("", module.router)
     return api
 

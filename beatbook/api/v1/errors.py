@@ -3,7 +3,8 @@
     {"error": {"status": 404, "code": "not_found", "message": "Not found."}}
 
 `fields` (by field name, `__all__` for the request as a whole) appears only on validation errors:
-422 for a request that does not fit its schema, 400 for one a service rule refuses.
+422 for a request that does not fit its schema, 400 for one a service rule refuses. 409 means the
+record changed since the caller read it (an old `version`): nothing was saved.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from beatbook.core.middleware import request_id_of
+from beatbook.incidents.services import StaleIncidentError
 
 from .schemas import ErrorOut
 
@@ -32,6 +34,7 @@ CODES = {
     403: "permission_denied",
     404: "not_found",
     405: "method_not_allowed",
+    409: "conflict",
     413: "too_large",
     422: "validation_error",
     429: "too_many_requests",
@@ -96,6 +99,11 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(DjangoValidationError)
     def on_service_error(request: HttpRequest, exc: DjangoValidationError) -> JsonResponse:
         return error_response(400, _("The request was refused: see the fields."), fields=service_error_fields(exc))
+
+    @api.exception_handler(StaleIncidentError)  # a ValidationError, but the more specific class wins
+    def on_stale(request: HttpRequest, exc: StaleIncidentError) -> JsonResponse:
+        # Someone else changed the record since the caller read it: nothing was saved.
+        return error_response(409, " ".join(exc.messages))
 
     @api.exception_handler(PermissionDenied)
     def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> JsonResponse:

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 
@@ -318,3 +319,22 @@ class TestChanging:
             "trigger_threshold": 3,
             "trigger_window_months": 6,
         }
+
+
+def test_a_pcso_cannot_move_someone_elses_incident_out_of_her_own_neighbourhoods(world: World) -> None:
+    incident = make(world, actor="bob")
+    data = {"neighbourhood": world.a2.pk, "reason": "Wrong side of the road.", "version": 1}
+    refused = world.client_for(world.alice).post(f"/incidents/{incident.pk}/neighbourhood/", data)
+    assert refused.status_code == 400
+    assert "ask a supervisor" in refused.content.decode()
+    incident.refresh_from_db()
+    assert incident.neighbourhood == world.a1
+    mine = make(world)
+    assert world.client_for(world.alice).post(f"/incidents/{mine.pk}/neighbourhood/", data).status_code == 302
+
+
+def test_someone_who_may_not_change_an_incident_is_not_told_who_changed_it(world: World) -> None:
+    incident = make(world)
+    services.incident_set_status(actor=world.bob, incident=incident, status="attended", expected_version=1)
+    with pytest.raises(PermissionDenied):
+        services.incident_set_status(actor=world.dee, incident=incident, status="resolved", expected_version=1)
