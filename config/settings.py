@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "beatbook.accounts",
     "beatbook.jobs",
     "beatbook.incidents",
+    "beatbook.patrols",
     "beatbook.api",
     "beatbook.demo",
 ]

@@ -59,6 +59,14 @@ class EventType(models.IntegerChoices):
     ALERT_UPDATED = 522, _("Alert updated by a further incident")
     INCIDENT_RULES_UPDATED = 530, _("Incident rules updated")
 
+    PATROL_STARTED = 601, _("Patrol started")
+    PATROL_ENDED = 602, _("Patrol ended")
+    PATROL_VISIT_RECORDED = 603, _("Patrol visit recorded")
+    PATROL_UPDATED = 604, _("Patrol updated")
+    HOTSPOT_PLAN_CREATED = 610, _("Hot-spot plan created")
+    HOTSPOT_PLAN_UPDATED = 611, _("Hot-spot plan updated")
+    HOTSPOT_PLAN_ENDED = 612, _("Hot-spot plan ended")
+
 
 class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:

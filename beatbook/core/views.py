@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from beatbook.incidents import selectors as incident_selectors
 from beatbook.org import selectors as org_selectors
 from beatbook.org.models import Person
+from beatbook.patrols import selectors as patrol_selectors
 
 ALERTS_ON_HOME = 20
 
@@ -34,7 +35,7 @@ def boundaries_geojson(neighbourhoods: list[Any]) -> dict[str, Any]:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """My neighbourhoods: open alerts, their teams, and a map of their boundaries."""
+    """My neighbourhoods: open alerts, today's hot-spot plan, their teams, and a map of their boundaries."""
     actor = request.user
     assert isinstance(actor, Person)
     neighbourhoods = list(org_selectors.my_neighbourhoods(actor))
@@ -55,6 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "boundaries": boundaries_geojson(neighbourhoods),
         "alerts": list(incident_selectors.alerts_open_for(actor)[:ALERTS_ON_HOME]),
         "can_record": incident_selectors.recording_neighbourhoods(actor).exists(),
+        "hotspots": patrol_selectors.todays_plans(actor),
         "nav_key": "home",
     }
     return render(request, "core/home.html", context)

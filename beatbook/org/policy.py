@@ -47,6 +47,8 @@ class Action(StrEnum):
     VERIFY_AUDIT = "audit.verify"
     VIEW_JOBS = "jobs.view"
     RECORD_INCIDENT = "incidents.record"
+    PATROL = "patrols.patrol"
+    PLAN_PATROLS = "patrols.plan"
     MANAGE_INCIDENT_RULES = "incidents.manage_rules"
 
 
@@ -54,9 +56,9 @@ class Action(StrEnum):
 FORCE_SCOPE_ROLES = frozenset(set(Role) - {Role.PARTNER})
 # What each role may do beyond viewing, within the scope its postings give.
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
-    Role.PCSO: frozenset({Action.RECORD_INCIDENT}),
-    Role.OFFICER: frozenset({Action.RECORD_INCIDENT}),
-    Role.SUPERVISOR: frozenset({Action.RECORD_INCIDENT}),
+    Role.PCSO: frozenset({Action.RECORD_INCIDENT, Action.PATROL}),
+    Role.OFFICER: frozenset({Action.RECORD_INCIDENT, Action.PATROL}),
+    Role.SUPERVISOR: frozenset({Action.RECORD_INCIDENT, Action.PATROL, Action.PLAN_PATROLS}),
     Role.TUTOR: frozenset(),
     Role.ASSESSOR: frozenset(),
     Role.TRAINER: frozenset(),
@@ -81,7 +83,7 @@ FORCE_LEVEL_ACTIONS = frozenset(
 )
 # Area-level actions: allowed in the neighbourhoods that a posting of a role holding the action
 # covers (a PCSO records incidents in their own neighbourhood, a supervisor in the team's).
-AREA_ACTIONS = frozenset({Action.RECORD_INCIDENT})
+AREA_ACTIONS = frozenset({Action.RECORD_INCIDENT, Action.PATROL, Action.PLAN_PATROLS})
 
 
 def roles_holding(action: Action) -> list[str]:
