@@ -4,6 +4,10 @@ Deterministic: the same seed gives the same names, codes, boundaries, numbers an
 (`random.Random(seed)`, never the global generator; dates are fixed, not relative to today).
 One transaction per force.
 
+The one exception to fixed dates is the year of incidents (`incidents.py`), which `seed_demo`
+loads after the world: it runs up to yesterday, because alerts, "this week" and the status of
+recent incidents only make sense near today. It is deterministic for a given seed and end date.
+
 Password hashing: the services hash every password with the default hasher. Django's
 PBKDF2 default costs about 0.6 s a password on a 2-core machine, which would make the seed take
 over a minute, so the seed hashes with the same algorithm and fewer iterations

@@ -1,9 +1,12 @@
-"""seed_demo and demo_logins on an empty database: deterministic, idempotent with --if-empty."""
+"""seed_demo and demo_logins on an empty database: deterministic, idempotent with --if-empty, all or
+nothing. The year of incidents is stubbed here (test_incidents.py seeds it for real)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass, field
 from io import StringIO
 from typing import Any
 
@@ -13,10 +16,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from beatbook.audit.models import AuditEvent
 from beatbook.demo import seeding
+from beatbook.demo.incidents import IncidentSeedReport
 from beatbook.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, DEMO_URL
+from beatbook.demo.management.commands import seed_demo
 from beatbook.org import services
 from beatbook.org.models import Force, Neighbourhood, PartnerOrganisation, Person, Posting, Team
 
@@ -67,7 +73,7 @@ def fingerprint() -> str:
 def seeded_fingerprint(seed: int) -> str:
     """Seed inside a savepoint, take the fingerprint and roll back: a fresh database each time."""
     with transaction.atomic():
-        call_command("seed_demo", seed=seed, verbosity=0)
+        call_command("seed_demo", seed=seed, no_incidents=True, verbosity=0)
         digest = fingerprint()
         transaction.set_rollback(True)
     assert not Force.objects.exists()
@@ -80,8 +86,37 @@ def test_the_same_seed_gives_the_same_world_and_another_seed_another() -> None:
     assert seeded_fingerprint(8) != first
 
 
+@dataclass
+class FakeIncidents:
+    """Stands in for the year of incidents (tens of seconds; test_incidents.py tests it)."""
+
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    fail: bool = False
+
+    def __call__(self, *, seed: int, end: dt.date) -> IncidentSeedReport:
+        self.calls.append({"seed": seed, "end": end})
+        if self.fail:
+            raise RuntimeError("incidents failed")
+        return IncidentSeedReport(
+            seed=seed,
+            end=end,
+            per_force={"cambridgeshire": 330, "cumbria": 320, "derbyshire": 310},
+            people=1300,
+            alerts_raised=240,
+            alerts_open=19,
+            seconds=0.1,
+        )
+
+
+@pytest.fixture
+def fake_incidents(monkeypatch: pytest.MonkeyPatch) -> FakeIncidents:
+    fake = FakeIncidents()
+    monkeypatch.setattr(seed_demo, "seed_incidents", fake)
+    return fake
+
+
 class CommandTests:
-    def test_if_empty_loads_once_then_does_nothing(self) -> None:
+    def test_if_empty_loads_once_then_does_nothing(self, fake_incidents: FakeIncidents) -> None:
         call_command("seed_demo", "--if-empty", verbosity=0)
         counts = (Force.objects.count(), Person.objects.count(), Posting.objects.count(), AuditEvent.objects.count())
         out = StringIO()
@@ -93,20 +128,46 @@ class CommandTests:
             Posting.objects.count(),
             AuditEvent.objects.count(),
         )
+        assert len(fake_incidents.calls) == 1
 
-    def test_if_empty_does_nothing_when_any_force_exists(self, world: object) -> None:
+    def test_if_empty_does_nothing_when_any_force_exists(self, world: object, fake_incidents: FakeIncidents) -> None:
         call_command("seed_demo", "--if-empty", verbosity=0)
         assert not Force.objects.filter(slug="cumbria").exists()
+        assert fake_incidents.calls == []
 
-    def test_a_second_load_without_if_empty_is_refused(self) -> None:
+    def test_a_second_load_without_if_empty_is_refused(self, fake_incidents: FakeIncidents) -> None:
         call_command("seed_demo", verbosity=0)
         with pytest.raises(CommandError, match="already has forces"):
             call_command("seed_demo", verbosity=0)
 
-    def test_the_command_reports_what_it_loaded(self) -> None:
+    def test_the_command_reports_what_it_loaded(self, fake_incidents: FakeIncidents) -> None:
         out = StringIO()
-        call_command("seed_demo", stdout=out)
+        call_command("seed_demo", "--seed", "7", stdout=out)
         assert "3 forces, 18 neighbourhoods" in out.getvalue()
+        # Incidents run up to yesterday: the command passes today's London date as the end.
+        assert fake_incidents.calls == [{"seed": 7, "end": timezone.localdate()}]
+        assert "Recorded 960 demo incidents" in out.getvalue()
+        assert "cambridgeshire 330, cumbria 320, derbyshire 310" in out.getvalue()
+        assert "19 still open" in out.getvalue()
+
+    def test_no_incidents_loads_the_organisation_only(self, fake_incidents: FakeIncidents) -> None:
+        out = StringIO()
+        call_command("seed_demo", "--no-incidents", stdout=out)
+        assert Force.objects.count() == 3
+        assert fake_incidents.calls == []
+        assert "incidents" not in out.getvalue()
+
+    def test_a_failure_leaves_the_database_empty_so_the_next_run_loads_again(
+        self, fake_incidents: FakeIncidents
+    ) -> None:
+        fake_incidents.fail = True
+        with pytest.raises(RuntimeError):
+            call_command("seed_demo", "--if-empty", verbosity=0)
+        assert not Force.objects.exists()
+        fake_incidents.fail = False
+        call_command("seed_demo", "--if-empty", verbosity=0)
+        assert Force.objects.count() == 3
+        assert len(fake_incidents.calls) == 2
 
 
 @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"])

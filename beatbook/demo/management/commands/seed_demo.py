@@ -1,18 +1,23 @@
-"""`manage.py seed_demo [--if-empty] [--seed N]`: load the demo world (see docs/how-to/demo-data.md)."""
+"""`manage.py seed_demo [--if-empty] [--seed N] [--no-incidents]`: load the demo world and a year
+of incidents (see docs/how-to/demo-data.md)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
+from beatbook.core.timeutil import today
 from beatbook.demo import seeding
+from beatbook.demo.incidents import seed_incidents
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo forces, neighbourhoods, teams, partners, people and postings through the "
-        "organisation services (every row audited). Deterministic for a given --seed."
+        "Load the demo forces, neighbourhoods, teams, partners, people and postings, and a year of "
+        "incidents up to yesterday, through the services (every row audited). Deterministic for a "
+        "given --seed and day."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,7 +30,12 @@ class Command(BaseCommand):
             "--seed",
             type=int,
             default=seeding.DEFAULT_SEED,
-            help=f"Seed for names, boundaries and postings (default {seeding.DEFAULT_SEED}).",
+            help=f"Seed for names, boundaries, postings and incidents (default {seeding.DEFAULT_SEED}).",
+        )
+        parser.add_argument(
+            "--no-incidents",
+            action="store_true",
+            help="Load the organisation only, without the year of incidents (much quicker).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -38,7 +48,13 @@ class Command(BaseCommand):
                 "The database already has forces. seed_demo loads into an empty database only "
                 "(--if-empty skips quietly)."
             )
-        report = seeding.seed_world(seed=options["seed"])
+        # All or nothing: a failure leaves the database empty, so that the next `make run`
+        # (--if-empty) loads it again rather than skipping a world without incidents.
+        with transaction.atomic():
+            report = seeding.seed_world(seed=options["seed"])
+            incidents = None
+            if not options["no_incidents"]:
+                incidents = seed_incidents(seed=options["seed"], end=today())
         if options["verbosity"] > 0:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -48,4 +64,14 @@ class Command(BaseCommand):
                     f"{report.postings} postings."
                 )
             )
+            if incidents is not None:
+                forces = ", ".join(f"{slug} {count}" for slug, count in sorted(incidents.per_force.items()))
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"Recorded {incidents.incidents} demo incidents ({incidents.first_day:%d/%m/%Y} to "
+                        f"{incidents.last_day:%d/%m/%Y}) in {incidents.seconds:.1f} s: {forces}; "
+                        f"{incidents.people} people involved, "
+                        f"{incidents.alerts_raised} alerts raised, {incidents.alerts_open} still open."
+                    )
+                )
             self.stdout.write("The demo logins: manage.py demo_logins")
