@@ -25,6 +25,7 @@ from beatbook.core import geo
 from beatbook.core.timeutil import today
 from beatbook.demo import seeding
 from beatbook.demo.incidents import HOT_SPOT_SPREAD_M, IncidentSeedReport, _ForceIncidents, seed_incidents
+from beatbook.demo.patrols import PATROL_DAYS, seed_patrols
 from beatbook.demo.world import FORCES
 from beatbook.incidents import selectors
 from beatbook.incidents.models import Alert, AlertKind, Incident, IncidentPerson, Involvement, Status
@@ -44,7 +45,9 @@ LONDON = ZoneInfo("Europe/London")
 def seeded(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[IncidentSeedReport]:
     with django_db_blocker.unblock(), transaction.atomic():
         seeding.seed_world(seed=SEED)
-        yield seed_incidents(seed=SEED, end=END)
+        report = seed_incidents(seed=SEED, end=END)
+        seed_patrols(seed=SEED, end=END)  # uses the incidents' hot spots: seeded here, tested below
+        yield report
         transaction.set_rollback(True)
 
 
@@ -302,3 +305,22 @@ class AlertTests:
             if geo.distance_m(latest.lat, latest.lng, i.lat, i.lng) <= rules.repeat_radius_m
         ]
         assert len(near) >= rules.repeat_count
+
+
+def test_each_demo_pcso_has_a_hot_spot_plan_and_a_fortnight_of_patrols_with_dosage(seeded: Any) -> None:
+    from beatbook.patrols import selectors as patrol_selectors
+    from beatbook.patrols.models import HotspotPlan, Patrol, PatrolVisit
+
+    for username, area in (("pcso", "Cambridge City Centre"), ("pcso.cumbria", "Carlisle City Centre")):
+        plan = HotspotPlan.objects.get(neighbourhood__name=area)
+        assert plan.targets.count() == 3
+        patrols = Patrol.objects.filter(person__username=username)
+        assert PATROL_DAYS // 2 <= patrols.count() <= PATROL_DAYS
+        assert all(p.ended_at is not None and p.ended_at.date() < END for p in patrols)
+        assert PatrolVisit.objects.filter(patrol__in=patrols).count() >= patrols.count() * 3
+        delivered = sum(
+            dose.delivered
+            for back in range(1, PATROL_DAYS + 1)
+            for dose in patrol_selectors.plan_dosage(plan, END - dt.timedelta(days=back))
+        )
+        assert delivered > 0  # some visits were long enough to count, some were not

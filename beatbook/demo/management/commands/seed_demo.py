@@ -11,6 +11,7 @@ from django.db import transaction
 from beatbook.core.timeutil import today
 from beatbook.demo import seeding
 from beatbook.demo.incidents import seed_incidents
+from beatbook.demo.patrols import seed_patrols
 
 
 class Command(BaseCommand):
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-incidents",
             action="store_true",
-            help="Load the organisation only, without the year of incidents (much quicker).",
+            help="Load the organisation only, without the year of incidents and the patrols (much quicker).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -52,9 +53,10 @@ class Command(BaseCommand):
         # (--if-empty) loads it again rather than skipping a world without incidents.
         with transaction.atomic():
             report = seeding.seed_world(seed=options["seed"])
-            incidents = None
+            incidents = patrols = None
             if not options["no_incidents"]:
                 incidents = seed_incidents(seed=options["seed"], end=today())
+                patrols = seed_patrols(seed=options["seed"], end=today())
         if options["verbosity"] > 0:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -72,6 +74,13 @@ class Command(BaseCommand):
                         f"{incidents.last_day:%d/%m/%Y}) in {incidents.seconds:.1f} s: {forces}; "
                         f"{incidents.people} people involved, "
                         f"{incidents.alerts_raised} alerts raised, {incidents.alerts_open} still open."
+                    )
+                )
+            if patrols is not None:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"Planned {patrols.plans} hot-spot plans; recorded {patrols.patrols} demo patrols "
+                        f"with {patrols.visits} visits."
                     )
                 )
             self.stdout.write("The demo logins: manage.py demo_logins")
