@@ -144,4 +144,5 @@ def test_incident_map_draws_points_without_tiles(page: Page, live_server: Any, l
     page.goto(f"{live_server.url}/incidents/map/")
     expect(page.locator("#incident-map")).to_have_attribute("data-points-loaded", "1")
     expect(page.locator("#incident-map path.leaflet-interactive")).to_have_count(3)  # 2 boundaries + 1 point
+    expect(page.locator("[data-map-summary]")).to_have_text("Showing 1 of 1 matching incidents.")
     assert outside == [], f"requests left Beatbook: {outside}"

@@ -86,11 +86,21 @@
           },
           onEachFeature: function (feature, lyr) {
             var p = feature.properties || {};
-            lyr.bindPopup('<a href="/incidents/' + feature.id + '/">' + p.reference + "</a><br>" + p.category + " · " + p.status);
+            var box = document.createElement("div");
+            var link = document.createElement("a");
+            link.href = "/incidents/" + encodeURIComponent(feature.id) + "/";
+            link.textContent = p.reference;
+            box.appendChild(link);
+            box.appendChild(document.createElement("br"));
+            box.appendChild(document.createTextNode(p.category + " · " + p.status));
+            lyr.bindPopup(box);
           }
         }).addTo(map);
         el.setAttribute("data-points-loaded", String(data.features.length));
-        if (summary) { summary.textContent = data.features.length + " / " + data.total + (data.truncated ? " (newest shown)" : ""); }
+        if (summary) {
+          summary.textContent = summary.dataset.template.replace("{shown}", data.features.length).replace("{total}", data.total) +
+            (data.truncated ? " " + summary.dataset.truncated : "");
+        }
       });
   }
 
