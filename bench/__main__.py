@@ -33,6 +33,7 @@ def run_engine(engine: str, tmp: Path) -> EngineRun:
         version=payload["version"],
         world=payload["world"],
         results=payload["results"],
+        plans=payload["plans"],
         load=(load_before, os.getloadavg()[0]),
     )
 

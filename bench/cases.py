@@ -30,6 +30,9 @@ class Result:
     queries: int | None
     floor: str  # a name in bench.floors, or ""
     note: str = ""
+    # The floor is for a unit of work (a query, or a number of rows): how many units this did.
+    floor_scale: float = 1.0
+    floor_basis: str = ""  # what the scale is, for the report ("x 14 queries")
 
 
 def _people_page(world: BenchWorld, number: int) -> int:
@@ -208,6 +211,8 @@ def jit_on_variants(world: BenchWorld) -> list[Result]:
 
 
 def run_all(world: BenchWorld) -> list[Result]:
+    from . import incident_cases  # it builds on Result, defined here
+
     last_page = -(-world.people // 50)
     results = [
         people_page(world, 1),
@@ -219,6 +224,7 @@ def run_all(world: BenchWorld) -> list[Result]:
         scope_sql_only(world, world.pcso, "PCSO"),
         scope(world, world.supervisor, "supervisor", 4),
         scope(world, world.force_admin, "force admin", world.neighbourhoods),
+        *incident_cases.run_all(world),
     ]
     if connection.vendor == "postgresql":
         results += jit_on_variants(world)

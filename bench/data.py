@@ -1,4 +1,5 @@
-"""The synthetic benchmark data: one force, 200 neighbourhoods, 2,000 people with postings.
+"""The synthetic benchmark data: one force, 200 neighbourhoods, 2,000 people with postings, and
+60,000 incidents (bench.incident_data).
 
 Written with bulk_create: it is benchmark data, not application writes, so it has no audit
 events. Deterministic for a given seed.
@@ -17,6 +18,9 @@ from django.db import connection, transaction
 from beatbook.core import geo
 from beatbook.demo.world import FIRST_NAMES, SURNAMES
 from beatbook.org.models import Force, Neighbourhood, Person, Posting, Role, Team
+
+from . import incident_data
+from .incident_data import IncidentWorld
 
 GRID_ROWS, GRID_COLS = 10, 20  # 200 neighbourhoods
 CELL_LAT, CELL_LNG = 0.02, 0.03  # about 2.2 km x 2.0 km at this latitude
@@ -46,6 +50,13 @@ class BenchWorld:
     max_lat: float
     min_lng: float
     max_lng: float
+    # Incidents (see bench.incident_data).
+    incidents: int
+    incidents_in_neighbourhood: int
+    incident_people: int
+    incidents_build_seconds: float
+    incidents_shape: str
+    incident_world: IncidentWorld
 
 
 def cell_boundary(row: int, col: int) -> dict[str, object]:
@@ -141,6 +152,15 @@ def build(seed: int = 20260521) -> BenchWorld:
                 )
             )
         Posting.objects.bulk_create(postings, batch_size=1_000)
+        # The busy neighbourhood is the PCSO's (people[0]) and in the supervisor's team; each
+        # neighbourhood's incidents are recorded by one of its PCSOs.
+        incidents = incident_data.build(
+            seed=seed + 1,
+            force=force,
+            neighbourhood=nbs[0],
+            others=nbs[1:],
+            authors=[people[k * FRONTLINE_PER_NEIGHBOURHOOD + rng.randint(0, 4)] for k in range(len(nbs))],
+        )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # what autovacuum would soon do after a bulk load
             cursor.execute("ANALYZE")
@@ -159,4 +179,10 @@ def build(seed: int = 20260521) -> BenchWorld:
         max_lat=ORIGIN_LAT + GRID_ROWS * CELL_LAT,
         min_lng=ORIGIN_LNG,
         max_lng=ORIGIN_LNG + GRID_COLS * CELL_LNG,
+        incidents=incidents.incidents,
+        incidents_in_neighbourhood=incidents.in_neighbourhood,
+        incident_people=incidents.people,
+        incidents_build_seconds=incidents.build_seconds,
+        incidents_shape=incident_data.describe(),
+        incident_world=incidents,
     )

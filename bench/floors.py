@@ -34,5 +34,17 @@ HTTP_LIST = Floor(
 )
 # An index lookup returning a handful of rows (p95).
 POINT_LOOKUP = Floor("indexed radius query, sparse area, 4 rows (p95)", 0.03, 0.18, "p95", "limits.md §4a")
-# One indexed round trip with a tiny result (upper end of the measured range).
+# One indexed round trip with a tiny result (upper end of the measured range); a case of several
+# queries is compared with this floor times its query count.
 ROUND_TRIP = Floor("indexed round trip, tiny result (upper end of range)", 0.09, 0.20, "p95", "limits.md §4")
+# An indexed range query fetching 1,079 rows as tuples (p95): about 2 us a row, so a case that
+# fetches N rows is compared with this floor scaled by N / ROWS_FETCH_ROWS.
+ROWS_FETCH_ROWS = 1_079
+ROWS_FETCH = Floor(
+    f"indexed range query (radius, month-leading index), {ROWS_FETCH_ROWS:,} rows as tuples (p95); "
+    "scaled by the rows a case returns",
+    2.27,
+    2.17,
+    "p95",
+    "limits.md §4a",
+)

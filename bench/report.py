@@ -11,7 +11,7 @@ from typing import Any
 
 import django
 
-from . import floors
+from . import floors, incident_report
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 VENDOR_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -24,6 +24,7 @@ class EngineRun:
     world: dict[str, Any]
     results: list[dict[str, Any]]
     load: tuple[float, float]  # the 1-minute load average before and after the run
+    plans: list[dict[str, Any]]  # repeat detection's query plans (bench.incident_cases.Plan)
 
 
 def _ms(value: float) -> str:
@@ -38,10 +39,14 @@ def _ratio(result: dict[str, Any], vendor: str) -> str:
     floor_ms = floor.for_vendor(vendor)
     if floor_ms is None:
         return f"no {VENDOR_NAMES[vendor]} floor ({floor.source})"
+    source = floor.source
+    if result.get("floor_basis"):
+        floor_ms *= result["floor_scale"]
+        source = f"{source}, {result['floor_basis']}"
     ours = stats["p95_ms"] if floor.statistic == "p95" else stats["median_ms"]
     ratio = ours / floor_ms
     shown = f"{ratio:,.0f}" if ratio >= 100 else f"{ratio:.1f}"
-    return f"**{shown}x** {floor.statistic} vs {floor_ms:g} ms ({floor.source})"
+    return f"**{shown}x** {floor.statistic} vs {floor_ms:.3g} ms ({source})"
 
 
 def _table(runs: list[EngineRun]) -> list[str]:
@@ -72,7 +77,7 @@ def write(runs: list[EngineRun], skipped: list[str]) -> Path:
     databases = "; ".join(f"{VENDOR_NAMES[r.vendor]} {r.version}" for r in runs)
     floor_rows = [
         f"| {f.label} | {_g(f.sqlite_ms)} | {_g(f.postgresql_ms)} | {f.source} |"
-        for f in (floors.LIST_PAGE, floors.HTTP_LIST, floors.POINT_LOOKUP, floors.ROUND_TRIP)
+        for f in (floors.LIST_PAGE, floors.HTTP_LIST, floors.POINT_LOOKUP, floors.ROUND_TRIP, floors.ROWS_FETCH)
     ]
     text = "\n".join(
         [
@@ -110,9 +115,12 @@ def write(runs: list[EngineRun], skipped: list[str]) -> Path:
             f"{world['postings']:,} postings: 1,600 PCSOs and constables posted to neighbourhoods (8 each), "
             "50 sergeants posted to teams, 350 force-wide roles including one force administrator, and "
             f"{world['ended_postings']:,} ended postings. Built with `bulk_create` (benchmark data, not "
-            f"application writes, so no audit events) in {world['build_seconds']:.1f} s, not timed. "
+            f"application writes, so no audit events) in "
+            f"{world['build_seconds'] - world['incidents_build_seconds']:.1f} s, not timed. "
             "PostgreSQL gets an `ANALYZE` after the load, as autovacuum would soon run; SQLite none, as "
             "Beatbook runs none.",
+            "",
+            *incident_report.data_text(world),
             "",
             "## Results",
             "",
@@ -147,8 +155,11 @@ def write(runs: list[EngineRun], skipped: list[str]) -> Path:
             "difference from the row above is Django building and compiling the queryset.",
             "* **PostgreSQL `jit` on** (PostgreSQL only): the people list again after `SET jit = on`; "
             "Beatbook's settings turn JIT off for its connections (see Findings).",
+            *incident_report.MEASURES,
             "",
             *_findings(runs),
+            *incident_report.NOT_YET,
+            *incident_report.plans_section(runs),
             "## Floors",
             "",
             "The floors are from the machine limits measured for this project before Beatbook existed "
@@ -164,7 +175,9 @@ def write(runs: list[EngineRun], skipped: list[str]) -> Path:
             "`time.perf_counter()`; median and p95 (linear interpolation, numpy's default). Selectors: 3 "
             "warm-ups and 30 runs (a case slower than about 1 s a run gets fewer, at least 5, as limits.md "
             "did for runs of seconds); scope queries: 5 warm-ups and 50 runs; point lookups: a warm-up pass "
-            "of 100 points, then 3 passes of 1,000 (3,000 timed calls). Query counts come from one extra "
+            "of 100 points, then 3 passes of 1,000 (3,000 timed calls); incident pages and the map: 3 "
+            "warm-ups and 30 requests; repeat detection: 3 warm-ups and 30 runs, each on a fresh incident "
+            "saved untimed in a transaction rolled back after it. Query counts come from one extra "
             "run. Each database engine runs in its own process on a throwaway, migrated database that is "
             "dropped afterwards. Run it: `make bench` (SQLite), or with `DATABASE_URL` set for "
             "PostgreSQL as well.",
@@ -211,6 +224,7 @@ def _findings(runs: list[EngineRun]) -> list[str]:
                     f"{(orm - sql) / orm:.0%} of each call builds and compiles the nested scope querysets "
                     "and turns rows into objects."
                 )
+    lines += incident_report.findings(runs)
     return ["## Findings", "", *lines, ""] if lines else []
 
 

@@ -23,7 +23,7 @@ def main(out: Path) -> None:
     django.setup()
     from django.db import connection
 
-    from . import cases, data
+    from . import cases, data, incident_cases
 
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
@@ -31,6 +31,8 @@ def main(out: Path) -> None:
         world = data.build()
         print(f"  {connection.vendor}: built in {world.build_seconds:.1f} s; timing ...", flush=True)
         results = cases.run_all(world)
+        print(f"  {connection.vendor}: explaining the incident queries ...", flush=True)
+        plans = incident_cases.plan_dicts(incident_cases.explain_all(world))
         version = _server_version()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
@@ -40,9 +42,10 @@ def main(out: Path) -> None:
         "world": {
             field.name: getattr(world, field.name)
             for field in dataclasses.fields(world)
-            if isinstance(getattr(world, field.name), int | float)
+            if isinstance(getattr(world, field.name), int | float | str)
         },
         "results": [dataclasses.asdict(result) for result in results],
+        "plans": plans,
     }
     out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
 

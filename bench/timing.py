@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
@@ -47,3 +49,24 @@ def count_queries(run: Callable[[], object]) -> int:
     with CaptureQueriesContext(connection) as captured:
         run()
     return len(captured.captured_queries)
+
+
+@contextmanager
+def full_collections() -> Iterator[list[float]]:
+    """The wall time, in seconds, of each full (generation 2) garbage collection in the block."""
+    pauses: list[float] = []
+    started: list[float] = []
+
+    def callback(phase: str, info: dict[str, int]) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            started.append(time.perf_counter())
+        elif started:
+            pauses.append(time.perf_counter() - started.pop())
+
+    gc.callbacks.append(callback)
+    try:
+        yield pauses
+    finally:
+        gc.callbacks.remove(callback)
