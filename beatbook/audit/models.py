@@ -66,6 +66,26 @@ class EventType(models.IntegerChoices):
     HOTSPOT_PLAN_CREATED = 610, _("Hot-spot plan created")
     HOTSPOT_PLAN_UPDATED = 611, _("Hot-spot plan updated")
     HOTSPOT_PLAN_ENDED = 612, _("Hot-spot plan ended")
+    HOTSPOT_PLANNER_SETTINGS_UPDATED = 613, _("Hot-spot planner settings updated")
+
+    ASB_CASE_OPENED = 701, _("ASB case opened")
+    ASB_CASE_UPDATED = 702, _("ASB case updated")
+    ASB_CASE_INCIDENT_LINKED = 703, _("Incident linked to an ASB case")
+    ASB_CASE_PARTY_ADDED = 704, _("Party added to an ASB case")
+    ASB_CASE_PARTY_UPDATED = 705, _("ASB case party updated")
+    ASB_CASE_RISK_ASSESSED = 706, _("ASB case risk assessed")
+    ASB_CASE_ACTION_ADDED = 707, _("ASB case action added")
+    ASB_CASE_ACTION_UPDATED = 708, _("ASB case action updated")
+    ASB_CASE_TASK_ADDED = 709, _("Partner task added to an ASB case")
+    ASB_CASE_TASK_UPDATED = 710, _("ASB case partner task updated")
+    ASB_CASE_CONFERENCE_RECORDED = 711, _("ASB case conference recorded")
+    ASB_CASE_CLOSED = 712, _("ASB case closed")
+    ASB_CASE_VIEWED = 713, _("ASB case viewed")
+    ASB_CASES_EXPORTED = 714, _("ASB cases exported")
+    SHARING_AGREEMENT_CREATED = 720, _("Information-sharing agreement recorded")
+    SHARING_AGREEMENT_UPDATED = 721, _("Information-sharing agreement updated")
+    ASB_CASE_SHARED = 722, _("ASB case shared with a partner")
+    ASB_CASE_UNSHARED = 723, _("ASB case no longer shared with a partner")
 
 
 class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
