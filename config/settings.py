@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "beatbook.jobs",
     "beatbook.incidents",
     "beatbook.patrols",
+    "beatbook.cases",
     "beatbook.api",
     "beatbook.demo",
 ]

@@ -14,8 +14,9 @@ The rules (documented as a table in docs/reference/permissions.md):
    active account.
 2. A posting to a neighbourhood gives that neighbourhood; a posting to a team gives all the team's
    neighbourhoods; a force-wide posting (no area) gives all neighbourhoods of its force.
-3. Partner users get no area at all: they see only what a later feature shares with their
-   organisation under an information-sharing agreement.
+3. Partner users get no area at all: they see only the ASB cases shared with their organisation
+   under an information-sharing agreement in force (`beatbook.cases.selectors`), and of those
+   only the fields the agreement allows.
 4. Auditors see force-wide but only read; they alone search the audit trail.
 5. Invisible objects are "not found" (404) and visible-but-forbidden ones are 403, with the same
    message for "absent" and "not yours".
@@ -50,15 +51,26 @@ class Action(StrEnum):
     PATROL = "patrols.patrol"
     PLAN_PATROLS = "patrols.plan"
     MANAGE_INCIDENT_RULES = "incidents.manage_rules"
+    MANAGE_ASB_CASES = "cases.manage"
+    SHARE_ASB_CASES = "cases.share"
+    MANAGE_SHARING_AGREEMENTS = "cases.manage_agreements"
 
 
 # Roles that make a posting without an area cover its whole force.
 FORCE_SCOPE_ROLES = frozenset(set(Role) - {Role.PARTNER})
 # What each role may do beyond viewing, within the scope its postings give.
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
-    Role.PCSO: frozenset({Action.RECORD_INCIDENT, Action.PATROL}),
-    Role.OFFICER: frozenset({Action.RECORD_INCIDENT, Action.PATROL}),
-    Role.SUPERVISOR: frozenset({Action.RECORD_INCIDENT, Action.PATROL, Action.PLAN_PATROLS}),
+    Role.PCSO: frozenset({Action.RECORD_INCIDENT, Action.PATROL, Action.MANAGE_ASB_CASES}),
+    Role.OFFICER: frozenset({Action.RECORD_INCIDENT, Action.PATROL, Action.MANAGE_ASB_CASES}),
+    Role.SUPERVISOR: frozenset(
+        {
+            Action.RECORD_INCIDENT,
+            Action.PATROL,
+            Action.PLAN_PATROLS,
+            Action.MANAGE_ASB_CASES,
+            Action.SHARE_ASB_CASES,
+        }
+    ),
     Role.TUTOR: frozenset(),
     Role.ASSESSOR: frozenset(),
     Role.TRAINER: frozenset(),
@@ -66,7 +78,13 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.RECRUITER: frozenset(),
     Role.PARTNER: frozenset(),
     Role.FORCE_ADMIN: frozenset(
-        {Action.MANAGE_PEOPLE, Action.MANAGE_STRUCTURE, Action.VIEW_JOBS, Action.MANAGE_INCIDENT_RULES}
+        {
+            Action.MANAGE_PEOPLE,
+            Action.MANAGE_STRUCTURE,
+            Action.VIEW_JOBS,
+            Action.MANAGE_INCIDENT_RULES,
+            Action.MANAGE_SHARING_AGREEMENTS,
+        }
     ),
     Role.AUDITOR: frozenset({Action.SEARCH_AUDIT, Action.VERIFY_AUDIT, Action.VIEW_JOBS}),
 }
@@ -79,11 +97,14 @@ FORCE_LEVEL_ACTIONS = frozenset(
         Action.VERIFY_AUDIT,
         Action.VIEW_JOBS,
         Action.MANAGE_INCIDENT_RULES,
+        Action.MANAGE_SHARING_AGREEMENTS,
     }
 )
 # Area-level actions: allowed in the neighbourhoods that a posting of a role holding the action
 # covers (a PCSO records incidents in their own neighbourhood, a supervisor in the team's).
-AREA_ACTIONS = frozenset({Action.RECORD_INCIDENT, Action.PATROL, Action.PLAN_PATROLS})
+AREA_ACTIONS = frozenset(
+    {Action.RECORD_INCIDENT, Action.PATROL, Action.PLAN_PATROLS, Action.MANAGE_ASB_CASES, Action.SHARE_ASB_CASES}
+)
 
 
 def roles_holding(action: Action) -> list[str]:
