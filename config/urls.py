@@ -19,6 +19,7 @@ urlpatterns = [
     path("jobs/", include("beatbook.jobs.urls")),
     path("incidents/", include("beatbook.incidents.urls")),
     path("patrols/", include("beatbook.patrols.urls")),
+    path("cases/", include("beatbook.cases.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api_v1_urls()),
     path("admin/", admin.site.urls),

@@ -272,6 +272,26 @@ class CaseView:
         return self.partner is not None
 
 
+CONTACT_FIELDS = ("address", "phone", "date_of_birth")
+VULNERABILITY_FIELDS = ("vulnerabilities", "vulnerability_notes")
+
+
+def _parties_within(case: AsbCase, categories: frozenset[str]) -> list[CaseParty]:
+    """The case's parties, with the fields the categories do not allow neither read from the
+    database nor present on the rows (blank), so no template or API schema can show them."""
+    hidden: list[str] = []
+    if DataCategory.CONTACT not in categories:
+        hidden += CONTACT_FIELDS
+    if DataCategory.VULNERABILITY not in categories:
+        hidden += VULNERABILITY_FIELDS
+    parties = list(case.parties.defer(*hidden).order_by("role", "id"))
+    for party in parties:
+        for name in hidden:
+            blank: Any = None if name == "date_of_birth" else ([] if name == "vulnerabilities" else "")
+            setattr(party, name, blank)
+    return parties
+
+
 def case_get_for(*, actor: policy.Actor, case_id: Any, action: policy.Action = policy.Action.VIEW) -> AsbCase:
     """One visible case (404 otherwise); for the pages that act on it (not audited)."""
     case = get_visible(cases_visible_to(actor), case_id)
@@ -290,7 +310,7 @@ def case_view(actor: policy.Actor, case: AsbCase) -> CaseView:
         partner_org = actor.partner_organisation
     view = CaseView(case=case, categories=categories, partner=partner_org)
     if DataCategory.PARTIES in categories:
-        view.parties = list(case.parties.order_by("role", "id"))
+        view.parties = _parties_within(case, categories)
     if DataCategory.INCIDENTS in categories:
         view.incidents = list(
             Incident.objects.filter(pk__in=case.case_incidents.values("incident_id"))

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from beatbook.audit.models import EventType
 from beatbook.audit.services import NO_META, AuditMeta, record, record_in_forces
+from beatbook.core.concurrency import StaleRecordError
 from beatbook.core.references import next_reference
 from beatbook.core.timeutil import today
 from beatbook.incidents import selectors as incident_selectors
@@ -62,7 +63,7 @@ MAX_LINKED = 50
 EXPORT_LIMIT = 20_000
 
 
-class StaleCaseError(ValidationError):
+class StaleCaseError(StaleRecordError):
     """The case was changed by someone else since the caller read it."""
 
 
@@ -313,6 +314,10 @@ def case_open(
     manage cases (by default the first incident's), with its first risk assessment. With
     `copy_people`, the incidents' named victims and suspects become its parties. A `client_uuid`
     already used by the same person returns that case."""
+    # Those who manage cases nowhere are refused outright, whatever they send (a partner user,
+    # who sees no incident, would otherwise get "incident not found" instead).
+    if not policy.neighbourhoods_for(actor, policy.Action.MANAGE_ASB_CASES).exists():
+        raise PermissionDenied(_(DENIED))
     if client_uuid is not None:
         existing = AsbCase.objects.filter(uuid=client_uuid).first()
         if existing is not None:
@@ -336,8 +341,6 @@ def case_open(
     elif incidents:
         neighbourhood = incidents[0].neighbourhood
     if neighbourhood is not None and not policy.can(actor, policy.Action.MANAGE_ASB_CASES, neighbourhood):
-        if not policy.neighbourhoods_for(actor, policy.Action.MANAGE_ASB_CASES).exists():
-            raise PermissionDenied(_(DENIED))
         _add(errors, "neighbourhood", _("You can open cases only in the neighbourhoods you work in."))
     if neighbourhood is not None and any(i.force_id != neighbourhood.force_id for i in incidents):
         _add(errors, "incidents", _("All the incidents must be of the case's force."))
@@ -780,6 +783,15 @@ def task_finish(
 # ---- conferences ------------------------------------------------------------------------------
 
 
+def _pks(raw: Sequence[Any]) -> list[int] | None:
+    """Ids from a form or request, each once; None when one is not a number (a field error, not
+    a crash in the query)."""
+    try:
+        return list(dict.fromkeys(int(value) for value in raw))
+    except (TypeError, ValueError):
+        return None
+
+
 @transaction.atomic
 def case_record_conference(
     *,
@@ -800,11 +812,12 @@ def case_record_conference(
     elif held_on > today():
         _add(errors, "held_on", _("Record a conference once it has been held."))
     decisions = _text(decisions, "decisions", errors, _("Record what was decided."))
-    attendees = list(selectors.lead_choices(current.force_id).filter(pk__in=[*attendee_ids]))
-    if len(attendees) != len(set(map(str, attendee_ids))):
+    attendee_pks, partner_pks = _pks(attendee_ids), _pks(partner_ids)
+    attendees = list(selectors.lead_choices(current.force_id).filter(pk__in=attendee_pks or []))
+    if attendee_pks is None or len(attendees) != len(attendee_pks):
         _add(errors, "attendees", _("Choose attendees from the list."))
-    partners = list(selectors.partners_of(current.force_id).filter(pk__in=[*partner_ids]))
-    if len(partners) != len(set(map(str, partner_ids))):
+    partners = list(selectors.partners_of(current.force_id).filter(pk__in=partner_pks or []))
+    if partner_pks is None or len(partners) != len(partner_pks):
         _add(errors, "partners", _("Choose organisations from the list."))
     if not (attendees or partners or other_attendees.strip()):
         _add(errors, "attendees", _("Say who attended."))

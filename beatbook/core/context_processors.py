@@ -36,6 +36,7 @@ def _build_shell(request: HttpRequest) -> Shell | None:
     nav = [
         NavItem(str(_("Home")), reverse("core:home"), "home"),
         NavItem(str(_("Incidents")), reverse("incidents:list"), "incidents"),
+        NavItem(str(_("Cases")), reverse("cases:list"), "cases"),
         NavItem(str(_("Patrols")), reverse("patrols:index"), "patrols"),
         NavItem(str(_("Neighbourhoods")), reverse("org:neighbourhoods"), "neighbourhoods"),
         NavItem(str(_("Teams")), reverse("org:teams"), "teams"),

@@ -9,12 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from beatbook.cases import selectors as case_selectors
 from beatbook.incidents import selectors as incident_selectors
 from beatbook.org import selectors as org_selectors
 from beatbook.org.models import Person
 from beatbook.patrols import selectors as patrol_selectors
 
 ALERTS_ON_HOME = 20
+CASES_ON_HOME = 20
 
 
 def boundaries_geojson(neighbourhoods: list[Any]) -> dict[str, Any]:
@@ -51,12 +53,18 @@ def home(request: HttpRequest) -> HttpResponse:
         for nb_id in team_areas.get(posting.team_id or 0, set()):
             by_area[nb_id].append(posting)
     areas = [{"neighbourhood": nb, "members": by_area[nb.pk]} for nb in neighbourhoods]
+    # One query either way: a partner user's organisation's open tasks, or everyone else's reviews due.
+    partner = case_selectors.is_partner(actor)
+    partner_tasks = list(case_selectors.open_tasks_for_partner(actor)[:CASES_ON_HOME]) if partner else None
+    reviews_due = [] if partner else list(case_selectors.reviews_due_for(actor)[:CASES_ON_HOME])
     context = {
         "areas": areas,
         "boundaries": boundaries_geojson(neighbourhoods),
         "alerts": list(incident_selectors.alerts_open_for(actor)[:ALERTS_ON_HOME]),
         "can_record": incident_selectors.recording_neighbourhoods(actor).exists(),
         "hotspots": patrol_selectors.todays_plans(actor),
+        "reviews_due": reviews_due,
+        "partner_tasks": partner_tasks,
         "nav_key": "home",
     }
     return render(request, "core/home.html", context)

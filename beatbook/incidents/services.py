@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from beatbook.audit.models import EventType
 from beatbook.audit.services import NO_META, AuditMeta, record, record_in_forces
 from beatbook.core import geo
+from beatbook.core.concurrency import StaleRecordError
 from beatbook.core.references import next_reference
 from beatbook.org import policy
 from beatbook.org.models import Force, Neighbourhood, Person
@@ -39,7 +40,7 @@ CLOCK_SKEW = dt.timedelta(minutes=2)
 PERSONAL_FIELDS = frozenset({"description", "location_text", "outcome", "thrive_notes", "neighbourhood_reason"})
 
 
-class StaleIncidentError(ValidationError):
+class StaleIncidentError(StaleRecordError):
     """The incident was changed by someone else since the caller read it (their version is old)."""
 
 

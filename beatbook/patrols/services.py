@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from beatbook.audit.models import EventType
 from beatbook.audit.services import NO_META, AuditMeta, record
 from beatbook.core import geo
+from beatbook.core.concurrency import StaleRecordError
 from beatbook.org import policy
 from beatbook.org.models import Neighbourhood, Person
 from beatbook.org.selectors import neighbourhood_containing
@@ -38,7 +39,7 @@ MAX_VISITS_PER_DAY = 48
 MAX_RADIUS_M = 1000
 
 
-class StalePatrolError(ValidationError):
+class StalePatrolError(StaleRecordError):
     """The patrol was changed by someone else since the caller read it (their version is old)."""
 
 

@@ -21,8 +21,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
+from beatbook.core.concurrency import StaleRecordError
 from beatbook.core.middleware import request_id_of
-from beatbook.incidents.services import StaleIncidentError
 
 from .schemas import ErrorOut
 
@@ -100,8 +100,8 @@ def install(api: NinjaAPI) -> None:
     def on_service_error(request: HttpRequest, exc: DjangoValidationError) -> JsonResponse:
         return error_response(400, _("The request was refused: see the fields."), fields=service_error_fields(exc))
 
-    @api.exception_handler(StaleIncidentError)  # a ValidationError, but the more specific class wins
-    def on_stale(request: HttpRequest, exc: StaleIncidentError) -> JsonResponse:
+    @api.exception_handler(StaleRecordError)  # a ValidationError, but the more specific class wins
+    def on_stale(request: HttpRequest, exc: StaleRecordError) -> JsonResponse:
         # Someone else changed the record since the caller read it: nothing was saved.
         return error_response(409, " ".join(exc.messages))
 
