@@ -21,9 +21,14 @@ class DemoLogin:
     username: str
     role: Role
     force_slug: str
-    area: str  # the neighbourhood or team it is posted to; "" for force-wide roles and partners
+    area: str  # the neighbourhood or team it is posted to; a partner user's organisation; "" if force-wide
     sees: str
 
+
+# Partner users see no neighbourhood: only the ASB cases shared with their organisation
+# (`demo/cases.py` shares one with each), and of those only what the agreement allows.
+COUNCIL_SEES = "The ASB case shared with the council: summary, parties, actions, tasks, conferences"
+HOUSING_SEES = "The ASB case shared with the association: summary, parties and contact details, tasks"
 
 DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("pcso", Role.PCSO, "cambridgeshire", "Cambridge City Centre", "Their own neighbourhood only"),
@@ -36,9 +41,14 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("trainer", Role.TRAINER, "cambridgeshire", "", "The whole force"),
     DemoLogin("analyst", Role.ANALYST, "cambridgeshire", "", "The whole force"),
     DemoLogin("recruiter", Role.RECRUITER, "cambridgeshire", "", "The whole force"),
-    DemoLogin("partner", Role.PARTNER, "cambridgeshire", "", "Nothing until records are shared with the council"),
+    DemoLogin("partner", Role.PARTNER, "cambridgeshire", "Cambridge City Council", COUNCIL_SEES),
+    DemoLogin("housing", Role.PARTNER, "cambridgeshire", "Fen Edge Housing Association", HOUSING_SEES),
     DemoLogin("forceadmin", Role.FORCE_ADMIN, "cambridgeshire", "", "The whole force; manages people and structure"),
     DemoLogin("auditor", Role.AUDITOR, "cambridgeshire", "", "The whole force, read-only; searches the audit trail"),
     DemoLogin("pcso.cumbria", Role.PCSO, "cumbria", "Carlisle City Centre", "Their own neighbourhood only"),
+    DemoLogin("partner.cumbria", Role.PARTNER, "cumbria", "Carlisle City Council", COUNCIL_SEES),
+    DemoLogin("housing.cumbria", Role.PARTNER, "cumbria", "Eden Valley Housing Association", HOUSING_SEES),
     DemoLogin("pcso.derbyshire", Role.PCSO, "derbyshire", "Derby City Centre", "Their own neighbourhood only"),
+    DemoLogin("partner.derbyshire", Role.PARTNER, "derbyshire", "Derby City Council", COUNCIL_SEES),
+    DemoLogin("housing.derbyshire", Role.PARTNER, "derbyshire", "Peak and Dales Housing Association", HOUSING_SEES),
 )

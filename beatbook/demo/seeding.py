@@ -294,9 +294,10 @@ class _ForceBuilder:
             self._posting(person, role, self._start_date())
 
     def _partner_users(self) -> None:
-        """One user each at the council and the housing association."""
+        """One user each at the council and the housing association (a demo login's area is its
+        partner user's organisation)."""
         for partner, partner_spec in list(zip(self.partners, self.spec.partners, strict=True))[:2]:
-            person, _ = self._person(Role.PARTNER, area="", partner=partner, title=partner_spec.member_title)
+            person, _ = self._person(Role.PARTNER, area=partner.name, partner=partner, title=partner_spec.member_title)
             self._posting(person, Role.PARTNER, self._start_date())
 
     def _leaver(self) -> None:

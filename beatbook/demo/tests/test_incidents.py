@@ -1,7 +1,8 @@
 """The demo incidents: deterministic, inside their neighbourhoods, believable, recorded by the
 people who work there, and with open alerts on the demo PCSO's home page.
 
-Seeding incidents takes tens of seconds, so the module seeds once, with a fixed end date.
+Seeding incidents takes tens of seconds, so the package seeds once (`seeded` in conftest.py, shared
+with test_cases.py), with a fixed end date.
 Determinism is checked against the seed's plan (cheap to make again): the plan must come out the
 same each time, and what was recorded must be exactly the plan.
 """
@@ -11,21 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import transaction
-from pytest_django import DjangoDbBlocker
 
 from beatbook.audit.chain import verify
 from beatbook.audit.models import AuditEvent, EventType
 from beatbook.core import geo
 from beatbook.core.timeutil import today
-from beatbook.demo import seeding
 from beatbook.demo.incidents import HOT_SPOT_SPREAD_M, IncidentSeedReport, _ForceIncidents, seed_incidents
-from beatbook.demo.patrols import PATROL_DAYS, seed_patrols
+from beatbook.demo.patrols import PATROL_DAYS
+from beatbook.demo.tests.conftest import END, SEED
 from beatbook.demo.world import FORCES
 from beatbook.incidents import selectors
 from beatbook.incidents.models import Alert, AlertKind, Incident, IncidentPerson, Involvement, Status
@@ -36,19 +34,7 @@ from beatbook.org.models import Force, Person
 
 pytestmark = pytest.mark.django_db
 
-SEED = 2026
-END = dt.date(2026, 10, 1)  # fixed, so the tests do not depend on the day they run
 LONDON = ZoneInfo("Europe/London")
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[IncidentSeedReport]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        seeding.seed_world(seed=SEED)
-        report = seed_incidents(seed=SEED, end=END)
-        seed_patrols(seed=SEED, end=END)  # uses the incidents' hot spots: seeded here, tested below
-        yield report
-        transaction.set_rollback(True)
 
 
 def planned(force: Force, seed: int) -> _ForceIncidents:

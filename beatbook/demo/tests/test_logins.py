@@ -9,7 +9,7 @@ from django.test import Client
 from beatbook.demo import seeding
 from beatbook.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from beatbook.org import policy
-from beatbook.org.models import Force, Person
+from beatbook.org.models import Force, Person, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +26,15 @@ EXPECTED_SCOPE = {
     "analyst": CAMBS_ALL,
     "recruiter": CAMBS_ALL,
     "partner": set(),
+    "housing": set(),
     "forceadmin": CAMBS_ALL,
     "auditor": CAMBS_ALL,
     "pcso.cumbria": {"CL01"},
+    "partner.cumbria": set(),
+    "housing.cumbria": set(),
     "pcso.derbyshire": {"DE01"},
+    "partner.derbyshire": set(),
+    "housing.derbyshire": set(),
 }
 
 
@@ -80,6 +85,15 @@ def test_the_partner_sees_only_themself(demo_world: seeding.SeedReport) -> None:
     assert partner.partner_organisation is not None
     assert partner.partner_organisation.name == "Cambridge City Council"
     assert list(policy.people_in_scope(partner)) == [partner]
+
+
+def test_each_partner_login_works_for_the_organisation_it_is_listed_under(demo_world: seeding.SeedReport) -> None:
+    partners = [login for login in DEMO_LOGINS if login.role == Role.PARTNER]
+    assert {login.force_slug for login in partners} == {"cambridgeshire", "cumbria", "derbyshire"}
+    for login in partners:
+        organisation = person(login.username).partner_organisation
+        assert organisation is not None and organisation.name == login.area
+        assert organisation.force.slug == login.force_slug
 
 
 def test_the_pcso_sees_her_colleagues_but_not_the_next_neighbourhood(demo_world: seeding.SeedReport) -> None:

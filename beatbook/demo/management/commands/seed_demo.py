@@ -1,5 +1,5 @@
-"""`manage.py seed_demo [--if-empty] [--seed N] [--no-incidents]`: load the demo world and a year
-of incidents (see docs/how-to/demo-data.md)."""
+"""`manage.py seed_demo [--if-empty] [--seed N] [--no-incidents] [--no-cases]`: load the demo world,
+a year of incidents and the ASB cases opened from them (see docs/how-to/demo-data.md)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.db import transaction
 
 from beatbook.core.timeutil import today
 from beatbook.demo import seeding
+from beatbook.demo.cases import seed_cases
 from beatbook.demo.incidents import seed_incidents
 from beatbook.demo.patrols import seed_patrols
 
@@ -17,8 +18,8 @@ from beatbook.demo.patrols import seed_patrols
 class Command(BaseCommand):
     help = (
         "Load the demo forces, neighbourhoods, teams, partners, people and postings, and a year of "
-        "incidents up to yesterday, through the services (every row audited). Deterministic for a "
-        "given --seed and day."
+        "incidents up to yesterday, patrols, and ASB cases with information-sharing agreements, through the "
+        "services (every row audited). Deterministic for a given --seed and day."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,7 +37,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-incidents",
             action="store_true",
-            help="Load the organisation only, without the year of incidents and the patrols (much quicker).",
+            help="Load the organisation only, without the year of incidents, the patrols and the cases (much quicker).",
+        )
+        parser.add_argument(
+            "--no-cases",
+            action="store_true",
+            help="Leave out the ASB cases and information-sharing agreements (the incidents still load).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -53,10 +59,12 @@ class Command(BaseCommand):
         # (--if-empty) loads it again rather than skipping a world without incidents.
         with transaction.atomic():
             report = seeding.seed_world(seed=options["seed"])
-            incidents = patrols = None
+            incidents = patrols = cases = None
             if not options["no_incidents"]:
                 incidents = seed_incidents(seed=options["seed"], end=today())
                 patrols = seed_patrols(seed=options["seed"], end=today())
+                if not options["no_cases"]:  # opened from the incidents: none without them
+                    cases = seed_cases(seed=options["seed"])
         if options["verbosity"] > 0:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -81,6 +89,14 @@ class Command(BaseCommand):
                     self.style.SUCCESS(
                         f"Planned {patrols.plans} hot-spot plans; recorded {patrols.patrols} demo patrols "
                         f"with {patrols.visits} visits."
+                    )
+                )
+            if cases is not None:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"Recorded {cases.agreements} information-sharing agreements and {cases.cases} ASB cases "
+                        f"({cases.open} open, {cases.closed} closed; {cases.shared} shared with a partner) "
+                        f"in {cases.seconds:.1f} s."
                     )
                 )
             self.stdout.write("The demo logins: manage.py demo_logins")
