@@ -34,6 +34,7 @@ def run_engine(engine: str, tmp: Path) -> EngineRun:
         world=payload["world"],
         results=payload["results"],
         plans=payload["plans"],
+        planner=payload.get("planner", {}),
         load=(load_before, os.getloadavg()[0]),
     )
 

@@ -48,3 +48,21 @@ ROWS_FETCH = Floor(
     "p95",
     "limits.md §4a",
 )
+# Hot spots for a force-year (49,852 points; H3 cells, counts, top 50 with their peak hour), p95:
+# computed from arrays already in memory (numpy/h3), and end to end fetched from PostgreSQL (the
+# rows as tuples into numpy, then the same). A case with N points is compared with the floor
+# scaled by N / 49,852. limits.md has no SQLite end-to-end figure.
+HOT_SPOT_ARRAYS = Floor(
+    "hot spots of a force-year (49,852 points) from arrays in memory, numpy/h3 (p95); scaled by the points",
+    29.6,
+    29.6,
+    "p95",
+    "limits.md §5",
+)
+HOT_SPOT_FETCHED = Floor(
+    "hot spots of a force-year fetched from PostgreSQL into numpy, end to end (p95); scaled by the points",
+    None,
+    81.8,
+    "p95",
+    "limits.md §5",
+)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import django
 
-from . import floors, incident_report
+from . import floors, incident_report, planner_report
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 VENDOR_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -25,6 +25,7 @@ class EngineRun:
     results: list[dict[str, Any]]
     load: tuple[float, float]  # the 1-minute load average before and after the run
     plans: list[dict[str, Any]]  # repeat detection's query plans (bench.incident_cases.Plan)
+    planner: dict[str, Any] = field(default_factory=dict)  # the hot-spot planner's data (bench.planner_cases)
 
 
 def _ms(value: float) -> str:
@@ -77,7 +78,15 @@ def write(runs: list[EngineRun], skipped: list[str]) -> Path:
     databases = "; ".join(f"{VENDOR_NAMES[r.vendor]} {r.version}" for r in runs)
     floor_rows = [
         f"| {f.label} | {_g(f.sqlite_ms)} | {_g(f.postgresql_ms)} | {f.source} |"
-        for f in (floors.LIST_PAGE, floors.HTTP_LIST, floors.POINT_LOOKUP, floors.ROUND_TRIP, floors.ROWS_FETCH)
+        for f in (
+            floors.LIST_PAGE,
+            floors.HTTP_LIST,
+            floors.POINT_LOOKUP,
+            floors.ROUND_TRIP,
+            floors.ROWS_FETCH,
+            floors.HOT_SPOT_ARRAYS,
+            floors.HOT_SPOT_FETCHED,
+        )
     ]
     text = "\n".join(
         [
@@ -122,6 +131,8 @@ def write(runs: list[EngineRun], skipped: list[str]) -> Path:
             "",
             *incident_report.data_text(world),
             "",
+            *planner_report.data_text(runs),
+            "",
             "## Results",
             "",
             "Times are wall times in milliseconds. The ratio divides our figure (p95, or the median where "
@@ -156,9 +167,9 @@ def write(runs: list[EngineRun], skipped: list[str]) -> Path:
             "* **PostgreSQL `jit` on** (PostgreSQL only): the people list again after `SET jit = on`; "
             "Beatbook's settings turn JIT off for its connections (see Findings).",
             *incident_report.MEASURES,
+            *planner_report.MEASURES,
             "",
             *_findings(runs),
-            *incident_report.NOT_YET,
             *incident_report.plans_section(runs),
             "## Floors",
             "",
@@ -177,7 +188,9 @@ def write(runs: list[EngineRun], skipped: list[str]) -> Path:
             "did for runs of seconds); scope queries: 5 warm-ups and 50 runs; point lookups: a warm-up pass "
             "of 100 points, then 3 passes of 1,000 (3,000 timed calls); incident pages and the map: 3 "
             "warm-ups and 30 requests; repeat detection: 3 warm-ups and 30 runs, each on a fresh incident "
-            "saved untimed in a transaction rolled back after it. Query counts come from one extra "
+            "saved untimed in a transaction rolled back after it; the hot-spot planner: 2 warm-ups and 20 "
+            "runs (its evaluation 3 and 30), and the peak of Python's allocations from one extra run under "
+            "`tracemalloc`. Query counts come from one extra "
             "run. Each database engine runs in its own process on a throwaway, migrated database that is "
             "dropped afterwards. Run it: `make bench` (SQLite), or with `DATABASE_URL` set for "
             "PostgreSQL as well.",
@@ -225,6 +238,7 @@ def _findings(runs: list[EngineRun]) -> list[str]:
                     "and turns rows into objects."
                 )
     lines += incident_report.findings(runs)
+    lines += planner_report.findings(runs)
     return ["## Findings", "", *lines, ""] if lines else []
 
 

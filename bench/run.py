@@ -23,7 +23,7 @@ def main(out: Path) -> None:
     django.setup()
     from django.db import connection
 
-    from . import cases, data, incident_cases
+    from . import cases, data, incident_cases, planner_cases
 
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
@@ -33,6 +33,10 @@ def main(out: Path) -> None:
         results = cases.run_all(world)
         print(f"  {connection.vendor}: explaining the incident queries ...", flush=True)
         plans = incident_cases.plan_dicts(incident_cases.explain_all(world))
+        # Built last, so that the cases above ran on the tables as described.
+        print(f"  {connection.vendor}: building a force-year for the hot-spot planner and timing it ...", flush=True)
+        planner_world, planner_results = planner_cases.run_all()
+        results += planner_results
         version = _server_version()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
@@ -46,6 +50,7 @@ def main(out: Path) -> None:
         },
         "results": [dataclasses.asdict(result) for result in results],
         "plans": plans,
+        "planner": planner_world,
     }
     out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
 
@@ -63,5 +68,22 @@ def _server_version() -> str:
     return sqlite3.sqlite_version
 
 
+def planner_only() -> None:
+    """`python -m bench.run --planner`, with DJANGO_SETTINGS_MODULE=bench.settings and
+    BEATBOOK_BENCH_TEST_DB set as `bench.__main__` sets them: the hot-spot planner's cases alone,
+    printed, for working on the planner (the report needs the full run)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+    import django
+
+    django.setup()
+    from . import planner_cases
+
+    planner_cases.main()
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    if sys.argv[1] == "--planner":
+        planner_only()
+    else:
+        main(Path(sys.argv[1]))

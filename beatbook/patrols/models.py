@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from beatbook.incidents.reference import Category
 from beatbook.org.models import Force, Neighbourhood
 
 
@@ -206,3 +207,53 @@ class PatrolVisit(models.Model):
     @property
     def dwell_minutes(self) -> float:
         return self.dwell.total_seconds() / 60
+
+
+# The hot-spot planner's limits (the settings' constraints, the forms and the API share them).
+PLANNER_CELL_M_MIN, PLANNER_CELL_M_MAX = 50, 500
+PLANNER_WEEKS_MIN, PLANNER_WEEKS_MAX = 1, 104
+PLANNER_WEIGHT_MAX = 10.0
+
+
+class PlannerSettings(models.Model):
+    """A force's settings for the hot-spot planner: the size of the grid's cells (metres), how
+    many weeks of incidents it looks back over, and what each incident category weighs in a
+    cell's score (by police.uk slug; a category left out weighs 1, one weighed 0 is counted but
+    adds nothing to the score). A force without a row has the defaults (`planner.settings_for`).
+
+    `category_weights` is parsed through `weights()`, never read raw: unknown slugs and values
+    out of range are ignored there (the service refuses them on the way in)."""
+
+    force = models.OneToOneField(Force, on_delete=models.PROTECT, related_name="planner_settings")
+    cell_m = models.PositiveSmallIntegerField(_("cell size (metres)"), default=100)
+    weeks = models.PositiveSmallIntegerField(_("weeks of incidents"), default=12)
+    category_weights = models.JSONField(_("weight of each category"), default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["force_id"]
+        verbose_name = _("hot-spot planner settings")
+        verbose_name_plural = _("hot-spot planner settings")
+        constraints: ClassVar[list[Any]] = [
+            models.CheckConstraint(
+                condition=Q(cell_m__gte=PLANNER_CELL_M_MIN, cell_m__lte=PLANNER_CELL_M_MAX),
+                name="patrols_planner_cell_m_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(weeks__gte=PLANNER_WEEKS_MIN, weeks__lte=PLANNER_WEEKS_MAX),
+                name="patrols_planner_weeks_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.force}: hot-spot planner settings" if self.force_id else str(_("Hot-spot planner settings"))
+
+    def weights(self) -> dict[str, float]:
+        """The weight of every category (by slug): the stored ones that are valid, 1 for the rest."""
+        stored = self.category_weights if isinstance(self.category_weights, dict) else {}
+        weights: dict[str, float] = {}
+        for slug in Category.values:
+            value = stored.get(slug, 1.0)
+            valid = isinstance(value, int | float) and not isinstance(value, bool)
+            weights[slug] = float(value) if valid and 0 <= value <= PLANNER_WEIGHT_MAX else 1.0
+        return weights

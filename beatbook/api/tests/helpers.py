@@ -20,7 +20,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from beatbook.accounts.services import api_token_create
 from beatbook.api.v1 import api as ninja_api
-from beatbook.api.v1 import incident_schemas, schemas
+from beatbook.api.v1 import case_schemas, incident_schemas, patrol_schemas, planner_schemas, schemas
 from beatbook.org.models import Person
 
 PREFIX = "/api/v1"
@@ -124,11 +124,17 @@ def schema_errors(value: Any, schema: dict[str, Any], where: str = "$") -> list[
     return errors
 
 
+# The modules that hold the API's response classes (a new one is added here with its router).
+SCHEMA_MODULES = (schemas, incident_schemas, patrol_schemas, case_schemas, planner_schemas)
+
+
 def _pydantic_type(schema: dict[str, Any]) -> Any:
     """The schema class the document names, e.g. `$ref: .../PersonOut` -> schemas.PersonOut."""
     if "$ref" in schema:
         name = schema["$ref"].rsplit("/", 1)[1]
-        cls = getattr(schemas, name, None) or getattr(incident_schemas, name)
+        found = [getattr(module, name) for module in SCHEMA_MODULES if hasattr(module, name)]
+        assert found, f"no schema class named {name}"
+        cls = found[0]
         assert isinstance(cls, type)
         assert issubclass(cls, BaseModel)
         return cls

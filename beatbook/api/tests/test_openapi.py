@@ -50,10 +50,51 @@ OPERATIONS = {
     ("post", "/api/v1/alerts/{alert_id}/acknowledge"),
     ("get", "/api/v1/forces/{slug}/incident-rules"),
     ("patch", "/api/v1/forces/{slug}/incident-rules"),
+    ("get", "/api/v1/cases"),
+    ("get", "/api/v1/cases/{case_id}"),
+    ("get", "/api/v1/forces/{slug}/planner-settings"),
+    ("get", "/api/v1/hotspot-plans"),
+    ("get", "/api/v1/hotspot-plans/{plan_id}"),
+    ("get", "/api/v1/hotspot-plans/{plan_id}/dosage"),
+    ("get", "/api/v1/hotspot-plans/{plan_id}/dosage/people"),
+    ("get", "/api/v1/hotspot-plans/{plan_id}/evaluation"),
+    ("get", "/api/v1/neighbourhoods/{neighbourhood_id}/visibility"),
+    ("get", "/api/v1/patrols"),
+    ("get", "/api/v1/patrols/{patrol_id}"),
+    ("get", "/api/v1/patrols/{patrol_id}/map"),
+    ("get", "/api/v1/planner/cells"),
+    ("get", "/api/v1/planner/proposal"),
+    ("get", "/api/v1/reference/asb-cases"),
+    ("get", "/api/v1/sharing-agreements"),
+    ("get", "/api/v1/sharing-agreements/{agreement_id}"),
+    ("patch", "/api/v1/cases/{case_id}"),
+    ("patch", "/api/v1/patrols/{patrol_id}"),
+    ("post", "/api/v1/cases"),
+    ("post", "/api/v1/cases/{case_id}/actions"),
+    ("post", "/api/v1/cases/{case_id}/actions/{action_id}/finish"),
+    ("post", "/api/v1/cases/{case_id}/close"),
+    ("post", "/api/v1/cases/{case_id}/conferences"),
+    ("post", "/api/v1/cases/{case_id}/incidents"),
+    ("post", "/api/v1/cases/{case_id}/parties"),
+    ("post", "/api/v1/cases/{case_id}/risk-assessments"),
+    ("post", "/api/v1/cases/{case_id}/shares"),
+    ("post", "/api/v1/cases/{case_id}/shares/{share_id}/withdraw"),
+    ("post", "/api/v1/cases/{case_id}/tasks"),
+    ("post", "/api/v1/hotspot-plans"),
+    ("post", "/api/v1/hotspot-plans/{plan_id}/end"),
+    ("post", "/api/v1/patrols"),
+    ("post", "/api/v1/patrols/{patrol_id}/end"),
+    ("post", "/api/v1/patrols/{patrol_id}/visits"),
+    ("post", "/api/v1/planner/plans"),
+    ("post", "/api/v1/sharing-agreements"),
+    ("post", "/api/v1/tasks/{task_id}/finish"),
+    ("put", "/api/v1/cases/{case_id}/parties/{party_id}"),
+    ("put", "/api/v1/forces/{slug}/planner-settings"),
+    ("put", "/api/v1/sharing-agreements/{agreement_id}"),
 }
-WRITES = {op for op in OPERATIONS if op[0] in {"post", "patch"}}
+WRITES = {op for op in OPERATIONS if op[0] in {"post", "patch", "put"}}
 # Writes that create something answer 201; the others (an update, a step of a flow) 200.
-NOT_CREATING = ("/end", "/status", "/neighbourhood", "/acknowledge")
+NOT_CREATING = ("/end", "/status", "/neighbourhood", "/acknowledge", "/finish", "/close", "/withdraw")
 CREATES = {op for op in WRITES if op[0] == "post" and not op[1].endswith(NOT_CREATING)}
 # 404: an id in the path, a force named in the query or body, or no neighbourhood at the point.
 MAY_BE_NOT_FOUND = {op for op in OPERATIONS if "{" in op[1]} | {
@@ -65,17 +106,37 @@ MAY_BE_NOT_FOUND = {op for op in OPERATIONS if "{" in op[1]} | {
     ("post", "/api/v1/teams"),
     ("post", "/api/v1/people"),
     ("post", "/api/v1/partners"),
+    ("get", "/api/v1/sharing-agreements"),
+    ("post", "/api/v1/sharing-agreements"),
+    ("get", "/api/v1/planner/cells"),
+    ("get", "/api/v1/planner/proposal"),
+    ("post", "/api/v1/planner/plans"),
 }  # POST /incidents names no force: its point finds the neighbourhood (400 when none)
 # Writes on a record that carry the version read: 409 when someone changed it since.
 MAY_CONFLICT = {
     ("patch", "/api/v1/incidents/{incident_id}"),
     ("post", "/api/v1/incidents/{incident_id}/status"),
     ("post", "/api/v1/incidents/{incident_id}/neighbourhood"),
+    ("patch", "/api/v1/patrols/{patrol_id}"),
+    ("post", "/api/v1/patrols/{patrol_id}/end"),
+    ("patch", "/api/v1/cases/{case_id}"),
+    ("post", "/api/v1/cases/{case_id}/risk-assessments"),
+    ("post", "/api/v1/cases/{case_id}/close"),
 }
 # Writes whose body may be large (a boundary): 413 over the size limit.
 MAY_BE_TOO_LARGE = {("post", "/api/v1/neighbourhoods")}
 # Reads of something shown only to some of those who see its object.
-MAY_BE_FORBIDDEN = {("get", "/api/v1/people/{person_id}/history")}
+MAY_BE_FORBIDDEN = {
+    ("get", "/api/v1/people/{person_id}/history"),
+    ("get", "/api/v1/hotspot-plans"),
+    ("get", "/api/v1/hotspot-plans/{plan_id}"),
+    ("get", "/api/v1/hotspot-plans/{plan_id}/dosage"),
+    ("get", "/api/v1/hotspot-plans/{plan_id}/dosage/people"),
+    ("get", "/api/v1/neighbourhoods/{neighbourhood_id}/visibility"),
+    ("get", "/api/v1/planner/cells"),
+    ("get", "/api/v1/planner/proposal"),
+    ("get", "/api/v1/hotspot-plans/{plan_id}/evaluation"),
+}
 WITH_QUERY = {
     ("get", "/api/v1/neighbourhoods"),
     ("get", "/api/v1/neighbourhoods/locate"),
@@ -86,6 +147,15 @@ WITH_QUERY = {
     ("get", "/api/v1/incidents"),
     ("get", "/api/v1/incidents/map"),
     ("get", "/api/v1/alerts"),
+    ("get", "/api/v1/patrols"),
+    ("get", "/api/v1/hotspot-plans"),
+    ("get", "/api/v1/hotspot-plans/{plan_id}/dosage"),
+    ("get", "/api/v1/hotspot-plans/{plan_id}/dosage/people"),
+    ("get", "/api/v1/neighbourhoods/{neighbourhood_id}/visibility"),
+    ("get", "/api/v1/cases"),
+    ("get", "/api/v1/sharing-agreements"),
+    ("get", "/api/v1/planner/cells"),
+    ("get", "/api/v1/planner/proposal"),
 }
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 

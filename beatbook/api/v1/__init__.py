@@ -18,7 +18,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.operation import Operation
 
-from . import errors, forces, incidents, me, neighbourhoods, partners, people, teams
+from . import cases, errors, forces, incidents, me, neighbourhoods, partners, patrols, people, planner, teams
 from .auth import AUTH
 
 
@@ -74,7 +74,7 @@ def build_api() -> NinjaAPI:
         docs_decorator=_docs_need_auth,
     )
     errors.install(api)
-    for module in (me, forces, neighbourhoods, teams, people, partners, incidents):
+    for module in (me, forces, neighbourhoods, teams, people, partners, incidents, patrols, planner, cases):
         api.add_router("", module.router)
     return api
 

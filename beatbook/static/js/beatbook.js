@@ -20,7 +20,14 @@
       window.L.tileLayer(el.dataset.tiles, { maxZoom: 19 }).addTo(map);
     }
     var layer = window.L.geoJSON(data, {
-      style: function () { return { color: "#1d2d50", weight: 2, fillColor: "#2b6cb0", fillOpacity: 0.15 }; },
+      // A feature with a numeric `shade` (0 to 1: a hot-spot cell) is filled darker the higher it is.
+      style: function (feature) {
+        var shade = feature && feature.properties ? feature.properties.shade : undefined;
+        if (typeof shade === "number") {
+          return { color: "#942514", weight: 1, fillColor: "#d4351c", fillOpacity: 0.1 + 0.75 * Math.max(0, Math.min(1, shade)) };
+        }
+        return { color: "#1d2d50", weight: 2, fillColor: "#2b6cb0", fillOpacity: 0.15 };
+      },
       pointToLayer: function (feature, latlng) {
         return window.L.circleMarker(latlng, { radius: 7, weight: 2, color: "#0b0c0c", fillColor: "#d4351c", fillOpacity: 0.9 });
       },
@@ -39,6 +46,7 @@
     el.setAttribute("data-features", String(data.features ? data.features.length : 0));
     if (el.dataset.pick) { makePicker(el, map); }
     if (el.dataset.points) { loadPoints(el, map); }
+    if (el.dataset.overlay) { loadOverlay(el, map); }
   }
 
   // A map the user taps to place something: the point goes into two hidden inputs (lat, lng).
@@ -101,6 +109,43 @@
           summary.textContent = summary.dataset.template.replace("{shown}", data.features.length).replace("{total}", data.total) +
             (data.truncated ? " " + summary.dataset.truncated : "");
         }
+      });
+  }
+
+  // Any GeoJSON from an endpoint (a patrol's map), drawn over the boundaries: lines as a route,
+  // points with a `radius_m` as circles of that many metres, other points as markers; the map then
+  // fits the layer. Tooltips show `label` (as text, never HTML) and `dwell_minutes` when given.
+  function loadOverlay(el, map) {
+    var dwell = el.dataset.overlayDwell || "{minutes} min";
+    fetch(el.dataset.overlay, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        var layer = window.L.geoJSON(data, {
+          style: function (feature) {
+            return feature.geometry.type === "Point" ? {} : { color: "#1d70b8", weight: 4, opacity: 0.8 };
+          },
+          pointToLayer: function (feature, latlng) {
+            var p = feature.properties || {};
+            if (p.radius_m) {
+              return window.L.circle(latlng, { radius: p.radius_m, weight: 2, color: "#f47738", fillColor: "#f47738", fillOpacity: 0.2 });
+            }
+            return window.L.circleMarker(latlng, { radius: 6, weight: 2, color: "#0b0c0c", fillColor: "#00703c", fillOpacity: 0.9 });
+          },
+          onEachFeature: function (feature, lyr) {
+            var p = feature.properties || {};
+            var text = p.label ? String(p.label) : "";
+            if (typeof p.dwell_minutes === "number") {
+              text += (text ? " · " : "") + dwell.replace("{minutes}", String(Math.round(p.dwell_minutes)));
+            }
+            if (!text) return;
+            var box = document.createElement("span");
+            box.textContent = text;
+            lyr.bindTooltip(box, { sticky: true });
+          }
+        }).addTo(map);
+        var bounds = layer.getBounds();
+        if (bounds.isValid()) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 17 }); }
+        el.setAttribute("data-overlay-loaded", String(data.features ? data.features.length : 0));
       });
   }
 
