@@ -17,6 +17,7 @@ def test_pcso_logs_in_and_sees_her_neighbourhood_on_the_map(page: Page, live_ser
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None)
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))  # a script that failed to run
 
     browser_log_in(page, live_server.url, "alice")
 
@@ -29,6 +30,8 @@ def test_pcso_logs_in_and_sees_her_neighbourhood_on_the_map(page: Page, live_ser
     # The map drew one boundary from GeoJSON, with no tile server.
     expect(page.locator("#home-map")).to_have_attribute("data-features", "1")
     expect(page.locator("#home-map path.leaflet-interactive")).to_have_count(1)
+    # GOV.UK Frontend (an ES module) loaded and started its components.
+    assert page.evaluate("typeof window.GOVUKFrontend.initAll") == "function"
     assert outside == [], f"requests left Beatbook: {outside}"
     assert errors == [], f"console errors: {errors}"
 
