@@ -19,12 +19,17 @@ from beatbook.accounts.models import ApiToken
 from beatbook.accounts.services import api_token_create, api_token_revoke
 from beatbook.api.urls import api_v1_urls
 from beatbook.audit.models import AuditEvent, EventType
+from beatbook.cases import services as cases
+from beatbook.cases.models import CaseAction, CaseParty, CaseShare, PartnerTask
+from beatbook.cases.tests.factories import action_data, agreement, asb_incident, open_case, party_data, share
 from beatbook.core.testing import World, square
+from beatbook.core.timeutil import today
 from beatbook.incidents import services as incidents
 from beatbook.incidents.models import Alert, Incident
 from beatbook.org import selectors
 from beatbook.org import services as org
 from beatbook.org.models import Person, Posting
+from beatbook.patrols.tests.helpers import at, plan, start
 
 from .helpers import Api, assert_error, data, openapi_document
 
@@ -63,6 +68,29 @@ def _alert(w: World) -> Alert:
     return Alert.objects.get(incident=incident)
 
 
+def _party(w: World) -> CaseParty:
+    """A party added by Alice to her case in A1 (as well as those copied from its incidents)."""
+    return cases.case_add_party(actor=w.alice, case=open_case(w), data=party_data())
+
+
+def _action(w: World) -> CaseAction:
+    """A warning letter planned on Alice's case in A1, owned by her."""
+    return cases.case_add_action(actor=w.alice, case=open_case(w), data=action_data(w))
+
+
+def _shared(w: World) -> CaseShare:
+    """Alice's case in A1, shared by Bob with Cambridge City Council (summary, parties, tasks)."""
+    return share(w, open_case(w), agreement(w))
+
+
+def _council_task(w: World) -> PartnerTask:
+    """An open task for Cambridge City Council (Gus's organisation) on Alice's case, shared with it."""
+    case = _shared(w).case
+    return cases.case_add_task(
+        actor=w.alice, case=case, partner_id=w.council.pk, description="Visit the tenant.", due_on=today()
+    )
+
+
 NEW_INCIDENT = {
     "occurred_at": "2026-01-02T10:00:00+00:00",
     "lat": 52.205,
@@ -78,6 +106,43 @@ NEW_INCIDENT = {
     "thrive_engagement": "low",
     "risk_level": "low",
 }
+
+
+def _in_days(days: int) -> str:
+    """Today, or so many days from today, as the API takes a date."""
+    return (today() + dt.timedelta(days=days)).isoformat()
+
+
+NEW_PARTY = {"role": "victim", "name": "Olive Green", "address": "22 Coldhams Lane"}
+FINISHED = {"status": "done", "result": "Delivered by hand."}
+NEW_AGREEMENT = {
+    "title": "Cambridge Community Safety Partnership ISA",
+    "purpose": "Joint work on anti-social behaviour cases in Cambridge.",
+    "data_categories": ["summary", "parties", "tasks"],
+}
+
+
+def _new_plan(w: World) -> dict[str, Any]:
+    """A hot-spot plan for A1 from today for four weeks, with one place."""
+    return {
+        "neighbourhood": w.a1.pk,
+        "name": "Market evenings",
+        "starts_on": _in_days(0),
+        "ends_on": _in_days(27),
+        "targets": [{"label": "Market square", "lat": 52.205, "lng": 0.119, "radius_m": 71}],
+    }
+
+
+def _new_case(w: World) -> dict[str, Any]:
+    """A case to open from an ASB incident Alice recorded in A1."""
+    return {
+        "incidents": [asb_incident(w.alice).pk],
+        "title": "Noise and threats at Mill Road flats",
+        "summary": "Loud music late at night and threats to the neighbour at number 14.",
+        "risk_level": "medium",
+        "risk_notes": "Victim is elderly and lives alone.",
+        "review_on": _in_days(28),
+    }
 
 
 ENDPOINTS: dict[str, Callable[[World], Call]] = {
@@ -143,12 +208,176 @@ ENDPOINTS: dict[str, Callable[[World], Call]] = {
     "alert_acknowledge": lambda w: ("POST", f"/alerts/{_alert(w).pk}/acknowledge", None, {"note": "Seen."}),
     "incident_rules_detail": lambda w: ("GET", "/forces/cambridgeshire/incident-rules", None, None),
     "incident_rules_update": lambda w: ("PATCH", "/forces/cambridgeshire/incident-rules", None, {"repeat_count": 4}),
+    # Patrols and hot-spot plans
+    "patrol_list": lambda w: ("GET", "/patrols", None, None),
+    "patrol_start": lambda w: (
+        "POST",
+        "/patrols",
+        None,
+        {"neighbourhood": w.a1.pk, "mode": "foot", "started_at": (timezone.now() - dt.timedelta(hours=1)).isoformat()},
+    ),
+    "patrol_detail": lambda w: ("GET", f"/patrols/{start(w).pk}", None, None),
+    "patrol_update": lambda w: (
+        "PATCH",
+        f"/patrols/{(patrol := start(w)).pk}",
+        None,
+        {"notes": "Quiet morning.", "version": patrol.version},
+    ),
+    "patrol_add_visit": lambda w: (
+        "POST",
+        f"/patrols/{start(w).pk}/visits",
+        None,
+        {
+            "lat": 52.206,
+            "lng": 0.12,
+            "label": "Park gates",
+            "arrived_at": at(10).isoformat(),
+            "left_at": at(10, 12).isoformat(),
+        },
+    ),
+    "patrol_end": lambda w: (
+        "POST",
+        f"/patrols/{(patrol := start(w)).pk}/end",
+        None,
+        {"ended_at": at(12).isoformat(), "version": patrol.version},
+    ),
+    "patrol_map": lambda w: ("GET", f"/patrols/{start(w).pk}/map", None, None),
+    "hotspot_plan_list": lambda w: ("GET", "/hotspot-plans", None, None),
+    "hotspot_plan_create": lambda w: ("POST", "/hotspot-plans", None, _new_plan(w)),
+    "hotspot_plan_detail": lambda w: ("GET", f"/hotspot-plans/{plan(w).pk}", None, None),
+    "hotspot_plan_end": lambda w: ("POST", f"/hotspot-plans/{plan(w).pk}/end", None, None),
+    "hotspot_plan_dosage": lambda w: ("GET", f"/hotspot-plans/{plan(w).pk}/dosage", None, None),
+    "hotspot_plan_person_dosage": lambda w: ("GET", f"/hotspot-plans/{plan(w).pk}/dosage/people", None, None),
+    "neighbourhood_visibility": lambda w: ("GET", f"/neighbourhoods/{w.a1.pk}/visibility", None, None),
+    # The hot-spot planner
+    "planner_cells": lambda w: ("GET", "/planner/cells", {"neighbourhood": w.a1.pk}, None),
+    "planner_proposal": lambda w: ("GET", "/planner/proposal", {"neighbourhood": w.a1.pk}, None),
+    "planner_plan_create": lambda w: ("POST", "/planner/plans", None, _new_plan(w) | {"weeks": 2, "cell_m": 100}),
+    "planner_plan_evaluation": lambda w: ("GET", f"/hotspot-plans/{plan(w).pk}/evaluation", None, None),
+    "planner_settings_detail": lambda w: ("GET", "/forces/cambridgeshire/planner-settings", None, None),
+    "planner_settings_update": lambda w: (
+        "PUT",
+        "/forces/cambridgeshire/planner-settings",
+        None,
+        {"cell_m": 150, "weeks": 8, "category_weights": {"anti-social-behaviour": 2}},
+    ),
+    # ASB cases, partner tasks and sharing
+    "case_list": lambda w: ("GET", "/cases", None, None),
+    "case_create": lambda w: ("POST", "/cases", None, _new_case(w)),
+    "case_detail": lambda w: ("GET", f"/cases/{open_case(w).pk}", None, None),
+    "case_update": lambda w: (
+        "PATCH",
+        f"/cases/{(case := open_case(w)).pk}",
+        None,
+        {"title": "Mill Road flats", "version": case.version},
+    ),
+    "case_link_incidents": lambda w: (
+        "POST",
+        f"/cases/{open_case(w).pk}/incidents",
+        None,
+        {"incidents": [asb_incident(w.alice, 1).pk]},
+    ),
+    "case_add_party": lambda w: ("POST", f"/cases/{open_case(w).pk}/parties", None, NEW_PARTY),
+    "case_update_party": lambda w: (
+        "PUT",
+        f"/cases/{(party := _party(w)).case_id}/parties/{party.pk}",
+        None,
+        NEW_PARTY,
+    ),
+    "case_assess_risk": lambda w: (
+        "POST",
+        f"/cases/{(case := open_case(w)).pk}/risk-assessments",
+        None,
+        {"level": "high", "notes": "Threats now made with a knife.", "review_on": _in_days(7), "version": case.version},
+    ),
+    "case_add_action": lambda w: (
+        "POST",
+        f"/cases/{open_case(w).pk}/actions",
+        None,
+        {"kind": "warning_letter", "due_on": _in_days(14), "owner": w.alice.pk},
+    ),
+    "case_finish_action": lambda w: (
+        "POST",
+        f"/cases/{(action := _action(w)).case_id}/actions/{action.pk}/finish",
+        None,
+        FINISHED,
+    ),
+    "case_add_task": lambda w: (
+        "POST",
+        f"/cases/{open_case(w).pk}/tasks",
+        None,
+        {"partner": w.council.pk, "description": "Visit the tenant.", "due_on": _in_days(7)},
+    ),
+    "task_finish": lambda w: ("POST", f"/tasks/{_council_task(w).pk}/finish", None, FINISHED),
+    "case_record_conference": lambda w: (
+        "POST",
+        f"/cases/{open_case(w).pk}/conferences",
+        None,
+        {"held_on": _in_days(0), "decisions": "Warning letter.", "attendees": [w.alice.pk, w.bob.pk]},
+    ),
+    "case_close": lambda w: (
+        "POST",
+        f"/cases/{(case := open_case(w)).pk}/close",
+        None,
+        {"reason": "resolved", "notes": "No reports for two months.", "version": case.version},
+    ),
+    "case_share": lambda w: ("POST", f"/cases/{open_case(w).pk}/shares", None, {"agreement": agreement(w).pk}),
+    "case_unshare": lambda w: (
+        "POST",
+        f"/cases/{(shared := _shared(w)).case_id}/shares/{shared.pk}/withdraw",
+        None,
+        None,
+    ),
+    "agreement_list": lambda w: ("GET", "/sharing-agreements", None, None),
+    "agreement_create": lambda w: (
+        "POST",
+        "/sharing-agreements",
+        None,
+        {
+            "force": "cambridgeshire",
+            "partner": w.council.pk,
+            **NEW_AGREEMENT,
+            "starts_on": _in_days(0),
+            "ends_on": _in_days(365),
+        },
+    ),
+    "agreement_detail": lambda w: ("GET", f"/sharing-agreements/{agreement(w).pk}", None, None),
+    "agreement_update": lambda w: (
+        "PUT",
+        f"/sharing-agreements/{(under := agreement(w)).pk}",
+        None,
+        {
+            **NEW_AGREEMENT,
+            "starts_on": under.starts_on.isoformat(),
+            "ends_on": under.ends_on.isoformat(),
+            "ended_early_on": _in_days(0),
+        },
+    ),
+    "case_reference": lambda w: ("GET", "/reference/asb-cases", None, None),
 }
-# Who makes each call when a valid token is tried: Erin (a force administrator), except for what
-# only those who record incidents may do.
-RECORDS_INCIDENTS = {name for name in ENDPOINTS if name.startswith(("incident_", "alert_"))} - {
-    "incident_rules_detail",
-    "incident_rules_update",
+# Who makes each call when a valid token is tried: a persona of the world, by attribute name. The
+# default is Erin, Cambridgeshire's force administrator, who administers the force (people, postings,
+# teams, partners, incident rules, planner settings, sharing agreements); the groups below are what
+# only others may do. A later group wins over an earlier one's prefixes.
+DEFAULT_CALLER = "erin"
+CALLER: dict[str, str] = {
+    # Alice, a PCSO in A1, records incidents, goes on patrol and manages ASB cases there.
+    **dict.fromkeys(
+        [name for name in ENDPOINTS if name.startswith(("incident_", "alert_", "patrol_", "case_"))],
+        "alice",
+    ),
+    # Bob, the supervisor of A1 and A2, plans patrols there (hot-spot plans, their dosage, visibility
+    # hours, the planner) and shares cases with partners.
+    **dict.fromkeys(
+        [name for name in ENDPOINTS if name.startswith(("hotspot_plan_", "planner_"))]
+        + ["neighbourhood_visibility", "case_share", "case_unshare"],
+        "bob",
+    ),
+    # Erin after all for the force's incident rules and planner settings, which only she may change
+    # (named here, as their prefixes would give them to Alice and Bob).
+    **dict.fromkeys(["incident_rules_detail", "incident_rules_update", "planner_settings_update"], "erin"),
+    # Gus, of Cambridge City Council, finishes his organisation's task on a case shared with it.
+    "task_finish": "gus",
 }
 
 
@@ -167,6 +396,7 @@ def test_every_operation_is_called_here() -> None:
     """The table above covers the whole API, so that every operation is tried without a login."""
     operation_ids = {op["operationId"] for ops in openapi_document()["paths"].values() for op in ops.values()}
     assert operation_ids == set(ENDPOINTS)
+    assert set(CALLER) <= set(ENDPOINTS)
 
 
 def _counts() -> tuple[int, int, int]:
@@ -187,7 +417,7 @@ def test_anonymous_calls_get_401_json_not_a_login_redirect(world: World, api: Ap
 
 @pytest.mark.parametrize("name", sorted(ENDPOINTS))
 def test_a_valid_token_is_accepted_on_every_endpoint(world: World, api: Api, name: str) -> None:
-    response = _call(api, world, name, as_=world.alice if name in RECORDS_INCIDENTS else world.erin)
+    response = _call(api, world, name, as_=getattr(world, CALLER.get(name, DEFAULT_CALLER)))
     assert response.status_code in {200, 201}, data(response)
 
 
