@@ -432,12 +432,8 @@ def case_update(
         after=case_snapshot(current) | {"text_changed": texts},
         meta=meta,
     )
-    _refresh(case)
+    case.refresh_from_db()  # the caller's copy shows what was saved
     return current
-
-
-def _refresh(case: AsbCase) -> None:
-    case.refresh_from_db()
 
 
 @transaction.atomic
@@ -466,7 +462,7 @@ def case_link_incidents(
         after={"incidents": [i.reference for i in new], "version": current.version},
         meta=meta,
     )
-    _refresh(case)
+    case.refresh_from_db()  # the caller's copy shows what was saved
     return new
 
 
@@ -520,7 +516,7 @@ def case_add_party(*, actor: Person, case: AsbCase, data: PartyData, meta: Audit
         after=party_snapshot(party),
         meta=meta,
     )
-    _refresh(case)
+    case.refresh_from_db()  # the caller's copy shows what was saved
     return party
 
 
@@ -593,7 +589,7 @@ def case_assess_risk(
         after=case_snapshot(current),
         meta=meta,
     )
-    _refresh(case)
+    case.refresh_from_db()  # the caller's copy shows what was saved
     return assessment
 
 
@@ -650,7 +646,7 @@ def case_add_action(*, actor: Person, case: AsbCase, data: ActionData, meta: Aud
         after=action_snapshot(action),
         meta=meta,
     )
-    _refresh(case)
+    case.refresh_from_db()  # the caller's copy shows what was saved
     return action
 
 
@@ -737,7 +733,7 @@ def case_add_task(
         after=task_snapshot(task),
         meta=meta,
     )
-    _refresh(case)
+    case.refresh_from_db()  # the caller's copy shows what was saved
     return task
 
 
@@ -846,7 +842,7 @@ def case_record_conference(
         },
         meta=meta,
     )
-    _refresh(case)
+    case.refresh_from_db()  # the caller's copy shows what was saved
     return conference
 
 
@@ -898,7 +894,7 @@ def case_close(
         after=case_snapshot(current),
         meta=meta,
     )
-    _refresh(case)
+    case.refresh_from_db()  # the caller's copy shows what was saved
     return current
 
 

@@ -9,6 +9,7 @@ extra audit data, so the planner's parameters go into the event's `reason`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -38,6 +39,16 @@ class PlannerRun:
     cell_m: int
     date_from: dt.date
     date_to: dt.date
+
+    def as_source(self) -> dict[str, Any]:
+        """The run's parameters, for the plan's audit event."""
+        return {
+            "planner": True,
+            "weeks": self.weeks,
+            "cell_m": self.cell_m,
+            "date_from": self.date_from.isoformat(),
+            "date_to": self.date_to.isoformat(),
+        }
 
     def describe(self) -> str:
         """For the audit trail (not translated: the trail keeps one language)."""
@@ -118,11 +129,15 @@ def plan_from_proposal(
     *, actor: Person, data: PlanData, targets: Sequence[TargetData], run: PlannerRun, meta: AuditMeta = NO_META
 ) -> HotspotPlan:
     """Make the plan the supervisor accepted (or edited) from the planner's proposal: the plan is
-    made by `hotspot_plan_create`, with its rules and its event; the event's reason records that
-    it came from the planner and with which weeks and cell size."""
+    made by `hotspot_plan_create`, with its rules and its event; the event records that it came
+    from the planner, with which weeks and cell size (as data, and in words as its reason)."""
     planner.check_parameters(weeks=run.weeks, cell_m=run.cell_m)
     return services.hotspot_plan_create(
-        actor=actor, data=data, targets=targets, meta=AuditMeta(request_id=meta.request_id, reason=run.describe())
+        actor=actor,
+        data=data,
+        targets=targets,
+        source=run.as_source(),
+        meta=dataclasses.replace(meta, reason=run.describe()),
     )
 
 

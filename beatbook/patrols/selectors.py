@@ -333,3 +333,83 @@ def todays_plans(actor: policy.Actor) -> list[PlanToday]:
     )
     doses = plans_dosage(plans, on)
     return [PlanToday(plan=plan, doses=doses[plan.pk]) for plan in plans]
+
+
+@dataclass(frozen=True)
+class PatrolFilters:
+    """What a patrol list is narrowed to: the actor's own (`mine`), a neighbourhood, London
+    dates of the start (inclusive), and under way (`open`) or ended."""
+
+    mine: bool = False
+    neighbourhood_id: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    status: str = ""
+
+
+def patrols_matching(actor: policy.Actor, filters: PatrolFilters) -> QuerySet[Patrol]:
+    """The visible patrols narrowed by the filters (only ever a filter on `patrols_visible_to`)."""
+    patrols = patrols_visible_to(actor)
+    if filters.mine:
+        patrols = patrols.filter(person=actor) if policy.is_person(actor) else patrols.none()
+    if filters.neighbourhood_id is not None:
+        patrols = patrols.filter(neighbourhood_id=filters.neighbourhood_id)
+    if filters.date_from is not None:
+        patrols = patrols.filter(started_at__gte=start_of(filters.date_from))
+    if filters.date_to is not None:
+        patrols = patrols.filter(started_at__lt=start_of(filters.date_to + dt.timedelta(days=1)))
+    if filters.status == "open":
+        patrols = patrols.filter(ended_at__isnull=True)
+    elif filters.status == "ended":
+        patrols = patrols.filter(ended_at__isnull=False)
+    return patrols
+
+
+def patrol_map(actor: policy.Actor, patrol: Patrol) -> dict[str, Any]:
+    """The patrol as GeoJSON ([longitude, latitude]), in the shape of the API's
+    `GET /api/v1/patrols/{id}/map`: the GPS trace as a LineString (two points or more), each visit
+    as a Point, the targets of the plans of its neighbourhood that ran on the day it started as
+    Points with their `radius_m`; `properties.kind` tells them apart."""
+    features: list[dict[str, Any]] = []
+    trace = patrol.trace or []
+    if len(trace) >= 2:
+        line = {"type": "LineString", "coordinates": [[p[1], p[0]] for p in trace]}
+        features.append({"type": "Feature", "geometry": line, "properties": {"kind": "trace", "points": len(trace)}})
+    features.extend(
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [v.lng, v.lat]},
+            "properties": {
+                "kind": "visit",
+                "id": v.pk,
+                "label": v.label,
+                "target": v.place_id,
+                "arrived_at": v.arrived_at,
+                "left_at": v.left_at,
+                "dwell_minutes": round(v.dwell_minutes, 1),
+            },
+        }
+        for v in patrol.visits.all()
+    )
+    targets = place_choices(patrol, timezone.localdate(patrol.started_at)).filter(
+        plan__neighbourhood_id=patrol.neighbourhood_id, plan__in=plans_visible_to(actor).values("pk")
+    )
+    features.extend(
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [t.lng, t.lat]},
+            "properties": {
+                "kind": "target",
+                "id": t.pk,
+                "label": t.label,
+                "plan": t.plan_id,
+                "plan_name": t.plan.name,
+                "radius_m": t.radius_m,
+                "visits_per_day": t.visits_per_day,
+                "min_minutes": t.min_minutes,
+                "max_minutes": t.max_minutes,
+            },
+        }
+        for t in targets
+    )
+    return {"type": "FeatureCollection", "features": features}

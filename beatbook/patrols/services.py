@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid as uuid_lib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -468,10 +468,16 @@ def _validated_targets(plan: HotspotPlan, targets: Sequence[TargetData]) -> list
 
 @transaction.atomic
 def hotspot_plan_create(
-    *, actor: Person, data: PlanData, targets: Sequence[TargetData], meta: AuditMeta = NO_META
+    *,
+    actor: Person,
+    data: PlanData,
+    targets: Sequence[TargetData],
+    source: Mapping[str, Any] | None = None,
+    meta: AuditMeta = NO_META,
 ) -> HotspotPlan:
     """A supervisor plans the hot spots of a neighbourhood where they plan patrols: the places,
-    each with its daily dose, between two dates."""
+    each with its daily dose, between two dates. `source` says where the plan came from (the
+    planner's parameters) and goes into the audit event as it is."""
     policy.require(actor, policy.Action.PLAN_PATROLS, data.neighbourhood)
     plan = HotspotPlan(
         force_id=data.neighbourhood.force_id,
@@ -505,7 +511,7 @@ def hotspot_plan_create(
         event=EventType.HOTSPOT_PLAN_CREATED,
         obj=plan,
         neighbourhood_id=plan.neighbourhood_id,
-        after=plan_snapshot(plan, rows),
+        after=plan_snapshot(plan, rows) | ({"source": dict(source)} if source else {}),
         meta=meta,
     )
     return plan

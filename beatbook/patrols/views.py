@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from beatbook.core.forms import form_status, submit
 from beatbook.core.pagination import paginate, parse_positive_int
 from beatbook.core.views import boundaries_geojson
-from beatbook.org.models import Neighbourhood, Person
+from beatbook.org.models import Neighbourhood
 from beatbook.org.views.common import actor_of, crumbs, history_context, meta_of, posted
 
 from . import selectors, services
@@ -135,62 +135,12 @@ def _render_detail(request: HttpRequest, patrol: Patrol, status: int = 200, **fo
     return render(request, "patrols/detail.html", context, status=status)
 
 
-def _map_features(actor: Person, patrol: Patrol) -> dict[str, Any]:
-    """The patrol as GeoJSON ([longitude, latitude]), in the shape of the API's
-    `GET /api/v1/patrols/{id}/map`: the GPS trace as a LineString (two points or more), each visit
-    as a Point, the targets of the plans of its neighbourhood that ran on the day it started as
-    Points with their `radius_m`; `properties.kind` tells them apart."""
-    features: list[dict[str, Any]] = []
-    trace = patrol.trace or []
-    if len(trace) >= 2:
-        line = {"type": "LineString", "coordinates": [[p[1], p[0]] for p in trace]}
-        features.append({"type": "Feature", "geometry": line, "properties": {"kind": "trace", "points": len(trace)}})
-    features.extend(
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [v.lng, v.lat]},
-            "properties": {
-                "kind": "visit",
-                "id": v.pk,
-                "label": v.label,
-                "target": v.place_id,
-                "arrived_at": v.arrived_at,
-                "left_at": v.left_at,
-                "dwell_minutes": round(v.dwell_minutes, 1),
-            },
-        }
-        for v in patrol.visits.all()
-    )
-    targets = selectors.place_choices(patrol, timezone.localdate(patrol.started_at)).filter(
-        plan__neighbourhood_id=patrol.neighbourhood_id, plan__in=selectors.plans_visible_to(actor).values("pk")
-    )
-    features.extend(
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [t.lng, t.lat]},
-            "properties": {
-                "kind": "target",
-                "id": t.pk,
-                "label": t.label,
-                "plan": t.plan_id,
-                "plan_name": t.plan.name,
-                "radius_m": t.radius_m,
-                "visits_per_day": t.visits_per_day,
-                "min_minutes": t.min_minutes,
-                "max_minutes": t.max_minutes,
-            },
-        }
-        for t in targets
-    )
-    return {"type": "FeatureCollection", "features": features}
-
-
 @require_GET
 def patrol_map_geojson(request: HttpRequest, patrol_id: int) -> JsonResponse:
     """The map layer of a patrol's page (whoever sees the patrol; 404 otherwise)."""
     actor = actor_of(request)
     patrol = selectors.patrol_get_for(actor=actor, patrol_id=patrol_id)
-    return JsonResponse(_map_features(actor, patrol))
+    return JsonResponse(selectors.patrol_map(actor, patrol))
 
 
 def _changeable(request: HttpRequest, patrol_id: int) -> Patrol:

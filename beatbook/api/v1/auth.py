@@ -16,6 +16,8 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from beatbook.accounts.services import api_token_authenticate
+from beatbook.audit.services import AuditMeta
+from beatbook.core.middleware import request_id_of
 from beatbook.org import policy
 from beatbook.org.models import Person
 
@@ -56,6 +58,11 @@ def actor_of(request: HttpRequest) -> Person:
     if not isinstance(person, Person):
         raise AuthenticationError
     return person
+
+
+def meta_of(request: HttpRequest) -> AuditMeta:
+    """What the request adds to the audit events its writes cause (its id)."""
+    return AuditMeta(request_id=request_id_of(request))
 
 
 AUTH = [BearerToken(), Session()]

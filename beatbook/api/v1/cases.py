@@ -26,7 +26,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from beatbook.audit.services import AuditMeta
 from beatbook.cases import selectors, services
 from beatbook.cases.models import (
     AsbCase,
@@ -48,16 +47,15 @@ from beatbook.cases.reference import (
     TaskStatus,
     Vulnerability,
 )
-from beatbook.core.middleware import request_id_of
 from beatbook.core.pagination import paginate
 from beatbook.core.timeutil import today
 from beatbook.incidents.models import Incident
 from beatbook.incidents.reference import Category, Level
 from beatbook.org import policy
 from beatbook.org import selectors as org_selectors
-from beatbook.org.models import Neighbourhood, PartnerOrganisation, Person
+from beatbook.org.models import PartnerOrganisation, Person
 
-from .auth import actor_of
+from .auth import actor_of, meta_of
 from .case_schemas import (
     ActionKindOut,
     AgreementIn,
@@ -95,7 +93,7 @@ from .case_schemas import (
     RiskAssessmentOut,
 )
 from .errors import error_responses
-from .schemas import NeighbourhoodRef
+from .outputs import neighbourhood_ref
 
 router = Router(tags=["asb-cases"])
 
@@ -108,13 +106,7 @@ WHOLE = "The answer is the whole case as the caller now sees it (not audited as 
 AGREEMENTS = "404 when the caller cannot see the agreement's force; 403 when they are not its force administrator. "
 
 
-def _meta(request: HttpRequest) -> AuditMeta:
-    return AuditMeta(request_id=request_id_of(request))
-
-
 # ---- Model rows to response schemas (reading only what the selectors loaded) ---------------------
-def _neighbourhood_ref(nb: Neighbourhood) -> NeighbourhoodRef:
-    return NeighbourhoodRef(id=nb.pk, code=nb.code, name=nb.name)
 
 
 def _person_ref(person: Person) -> CasePersonRef:
@@ -135,7 +127,7 @@ def _summary(
         "reference": case.reference,
         "title": case.title,
         "status": case.status,
-        "neighbourhood": _neighbourhood_ref(case.neighbourhood),
+        "neighbourhood": neighbourhood_ref(case.neighbourhood),
         "lead": _person_ref(case.lead),
         "risk_level": case.risk_level if risk else None,
         "review_on": case.review_on if risk else None,
@@ -366,7 +358,7 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status[CaseDetailOut]:
         incident_ids=payload.incidents,
         copy_people=payload.copy_people,
         client_uuid=payload.uuid,
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return Status(201, _fresh_detail(actor, case.pk))
 
@@ -381,7 +373,7 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status[CaseDetailOut]:
 )
 def case_detail(request: HttpRequest, case_id: int) -> CaseDetailOut:
     actor = actor_of(request)
-    return _detail(actor, selectors.case_open_for(actor=actor, case_id=case_id, meta=_meta(request)))
+    return _detail(actor, selectors.case_open_for(actor=actor, case_id=case_id, meta=meta_of(request)))
 
 
 @router.patch(
@@ -398,7 +390,7 @@ def case_update(request: HttpRequest, case_id: int, payload: CasePatchIn) -> Cas
         case=case,
         changes=services.CaseChanges(title=payload.title, summary=payload.summary, lead_id=payload.lead),
         expected_version=payload.version,
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return _fresh_detail(actor, case.pk)
 
@@ -413,7 +405,7 @@ def case_update(request: HttpRequest, case_id: int, payload: CasePatchIn) -> Cas
 def case_link_incidents(request: HttpRequest, case_id: int, payload: CaseIncidentsIn) -> Status[CaseDetailOut]:
     actor = actor_of(request)
     case = _manageable(actor, case_id)
-    services.case_link_incidents(actor=actor, case=case, incident_ids=payload.incidents, meta=_meta(request))
+    services.case_link_incidents(actor=actor, case=case, incident_ids=payload.incidents, meta=meta_of(request))
     return Status(201, _fresh_detail(actor, case.pk))
 
 
@@ -439,7 +431,7 @@ def _party_data(payload: CasePartyIn) -> services.PartyData:
 def case_add_party(request: HttpRequest, case_id: int, payload: CasePartyIn) -> Status[CaseDetailOut]:
     actor = actor_of(request)
     case = _manageable(actor, case_id)
-    services.case_add_party(actor=actor, case=case, data=_party_data(payload), meta=_meta(request))
+    services.case_add_party(actor=actor, case=case, data=_party_data(payload), meta=meta_of(request))
     return Status(201, _fresh_detail(actor, case.pk))
 
 
@@ -454,7 +446,7 @@ def case_update_party(request: HttpRequest, case_id: int, party_id: int, payload
     actor = actor_of(request)
     case = _manageable(actor, case_id)
     party = org_selectors.get_visible(case.parties.all(), party_id)
-    services.case_update_party(actor=actor, party=party, data=_party_data(payload), meta=_meta(request))
+    services.case_update_party(actor=actor, party=party, data=_party_data(payload), meta=meta_of(request))
     return _fresh_detail(actor, case.pk)
 
 
@@ -475,7 +467,7 @@ def case_assess_risk(request: HttpRequest, case_id: int, payload: RiskAssessment
         notes=payload.notes,
         review_on=payload.review_on,
         expected_version=payload.version,
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return Status(201, _fresh_detail(actor, case.pk))
 
@@ -502,7 +494,7 @@ def case_add_action(request: HttpRequest, case_id: int, payload: CaseActionIn) -
             party_id=payload.party,
             notes=payload.notes,
         ),
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return Status(201, _fresh_detail(actor, case.pk))
 
@@ -524,7 +516,7 @@ def case_finish_action(request: HttpRequest, case_id: int, action_id: int, paylo
         status=payload.status,
         result=payload.result,
         completed_on=payload.completed_on,
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return _fresh_detail(actor, case.pk)
 
@@ -544,7 +536,7 @@ def case_add_task(request: HttpRequest, case_id: int, payload: PartnerTaskIn) ->
         partner_id=payload.partner,
         description=payload.description,
         due_on=payload.due_on,
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return Status(201, _fresh_detail(actor, case.pk))
 
@@ -567,7 +559,7 @@ def task_finish(request: HttpRequest, task_id: int, payload: FinishIn) -> CaseDe
         status=payload.status,
         result=payload.result,
         completed_on=payload.completed_on,
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return _fresh_detail(actor, task.case_id)
 
@@ -590,7 +582,7 @@ def case_record_conference(request: HttpRequest, case_id: int, payload: CaseConf
         attendee_ids=payload.attendees,
         partner_ids=payload.partners,
         other_attendees=payload.other_attendees,
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return Status(201, _fresh_detail(actor, case.pk))
 
@@ -610,7 +602,7 @@ def case_close(request: HttpRequest, case_id: int, payload: CaseCloseIn) -> Case
         reason=payload.reason,
         notes=payload.notes,
         expected_version=payload.version,
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return _fresh_detail(actor, case.pk)
 
@@ -626,7 +618,7 @@ def case_close(request: HttpRequest, case_id: int, payload: CaseCloseIn) -> Case
 def case_share(request: HttpRequest, case_id: int, payload: CaseShareIn) -> Status[CaseDetailOut]:
     actor = actor_of(request)
     case = _shareable(actor, case_id)
-    services.case_share(actor=actor, case=case, agreement_id=payload.agreement, meta=_meta(request))
+    services.case_share(actor=actor, case=case, agreement_id=payload.agreement, meta=meta_of(request))
     return Status(201, _fresh_detail(actor, case.pk))
 
 
@@ -641,7 +633,7 @@ def case_unshare(request: HttpRequest, case_id: int, share_id: int) -> CaseDetai
     actor = actor_of(request)
     case = _shareable(actor, case_id)
     share = org_selectors.get_visible(case.shares.all(), share_id)
-    services.case_unshare(actor=actor, share=share, meta=_meta(request))
+    services.case_unshare(actor=actor, share=share, meta=meta_of(request))
     return _fresh_detail(actor, case.pk)
 
 
@@ -704,7 +696,7 @@ def agreement_create(request: HttpRequest, payload: AgreementIn) -> Status[Agree
             starts_on=payload.starts_on,
             ends_on=payload.ends_on,
         ),
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return Status(201, _agreement_out(selectors.agreement_get_for(actor=actor, agreement_id=agreement.pk)))
 
@@ -742,7 +734,7 @@ def agreement_update(request: HttpRequest, agreement_id: int, payload: Agreement
             ends_on=payload.ends_on,
         ),
         ended_early_on=payload.ended_early_on,
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return _agreement_out(selectors.agreement_get_for(actor=actor, agreement_id=agreement.pk))
 

@@ -20,8 +20,6 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from beatbook.audit.services import AuditMeta
-from beatbook.core.middleware import request_id_of
 from beatbook.core.pagination import paginate
 from beatbook.incidents import selectors, services
 from beatbook.incidents.models import Alert, AlertKind, Incident, IncidentPerson, Involvement
@@ -30,7 +28,7 @@ from beatbook.org import policy
 from beatbook.org import selectors as org_selectors
 from beatbook.org.models import Force, Neighbourhood, Person
 
-from .auth import actor_of
+from .auth import actor_of, meta_of
 from .errors import error_responses
 from .incident_schemas import (
     AcknowledgeIn,
@@ -53,7 +51,8 @@ from .incident_schemas import (
     IncidentsPage,
     IncidentStatusIn,
 )
-from .schemas import NeighbourhoodRef, PageQuery
+from .outputs import neighbourhood_ref
+from .schemas import PageQuery
 
 router = Router(tags=["incidents"])
 
@@ -61,13 +60,7 @@ STALE = "409 when the incident changed since the caller read it (`version` is ol
 CHANGE = "404 when the caller cannot see the incident; 403 when they see it but may not change it. "
 
 
-def _meta(request: HttpRequest) -> AuditMeta:
-    return AuditMeta(request_id=request_id_of(request))
-
-
 # ---- Model rows to response schemas (reading only what the selectors loaded) ---------------------
-def _neighbourhood_ref(nb: Neighbourhood) -> NeighbourhoodRef:
-    return NeighbourhoodRef(id=nb.pk, code=nb.code, name=nb.name)
 
 
 def _summary(incident: Incident) -> dict[str, Any]:
@@ -76,7 +69,7 @@ def _summary(incident: Incident) -> dict[str, Any]:
         "id": incident.pk,
         "reference": incident.reference,
         "occurred_at": incident.occurred_at,
-        "neighbourhood": _neighbourhood_ref(incident.neighbourhood),
+        "neighbourhood": neighbourhood_ref(incident.neighbourhood),
         "category": incident.category,
         "asb_qualifier": incident.asb_qualifier or None,
         "asb_type": incident.asb_type or None,
@@ -167,7 +160,7 @@ def _alert_out(alert: Alert) -> AlertOut:
         count=alert.count,
         window_days=alert.window_days,
         incident=IncidentRef(id=alert.incident.pk, reference=alert.incident.reference),
-        neighbourhood=_neighbourhood_ref(alert.neighbourhood),
+        neighbourhood=neighbourhood_ref(alert.neighbourhood),
         lat=alert.lat,
         lng=alert.lng,
         created_at=alert.created_at,
@@ -272,7 +265,7 @@ def incident_create(request: HttpRequest, payload: IncidentIn) -> Status[Inciden
         ),
         people=[_person_data(p) for p in payload.people],
         client_uuid=payload.uuid,
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return Status(201, _fresh_detail(actor, incident.pk))
 
@@ -284,7 +277,7 @@ def incident_create(request: HttpRequest, payload: IncidentIn) -> Status[Inciden
 )
 def incident_detail(request: HttpRequest, incident_id: int) -> IncidentDetailOut:
     actor = actor_of(request)
-    return _detail(actor, selectors.incident_open_for(actor=actor, incident_id=incident_id, meta=_meta(request)))
+    return _detail(actor, selectors.incident_open_for(actor=actor, incident_id=incident_id, meta=meta_of(request)))
 
 
 @router.patch(
@@ -307,7 +300,7 @@ def incident_update(request: HttpRequest, incident_id: int, payload: IncidentPat
         incident=incident,
         changes=services.IncidentChanges(**changes),
         expected_version=payload.version,
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return _fresh_detail(actor, incident.pk)
 
@@ -328,7 +321,7 @@ def incident_status(request: HttpRequest, incident_id: int, payload: IncidentSta
         status=payload.status,
         outcome=payload.outcome,
         expected_version=payload.version,
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return _fresh_detail(actor, incident.pk)
 
@@ -363,7 +356,7 @@ def incident_correct_neighbourhood(
         neighbourhood=_correction_target(actor, incident, payload.neighbourhood),
         reason=payload.reason,
         expected_version=payload.version,
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return _fresh_detail(actor, incident.pk)
 
@@ -378,7 +371,7 @@ def incident_correct_neighbourhood(
 def incident_add_person(request: HttpRequest, incident_id: int, payload: IncidentPersonIn) -> Status[IncidentDetailOut]:
     actor = actor_of(request)
     incident = _changeable(actor, incident_id)
-    services.incident_add_person(actor=actor, incident=incident, data=_person_data(payload), meta=_meta(request))
+    services.incident_add_person(actor=actor, incident=incident, data=_person_data(payload), meta=meta_of(request))
     return Status(201, _fresh_detail(actor, incident.pk))
 
 
@@ -405,7 +398,7 @@ def alert_list(request: HttpRequest, paging: Query[PageQuery]) -> AlertsPage:
 def alert_acknowledge(request: HttpRequest, alert_id: int, payload: AcknowledgeIn) -> AlertOut:
     actor = actor_of(request)
     alert = selectors.alert_get_for(actor=actor, alert_id=alert_id)
-    services.alert_acknowledge(actor=actor, alert=alert, note=payload.note, meta=_meta(request))
+    services.alert_acknowledge(actor=actor, alert=alert, note=payload.note, meta=meta_of(request))
     return _alert_out(selectors.alert_get_for(actor=actor, alert_id=alert.pk))
 
 
@@ -443,5 +436,5 @@ def incident_rules_update(request: HttpRequest, slug: str, payload: IncidentRule
     actor = actor_of(request)
     force = org_selectors.force_get_for(actor=actor, slug=slug, action=policy.Action.MANAGE_INCIDENT_RULES)
     changes = services.RulesChanges(**payload.model_dump(exclude_unset=True))
-    services.incident_rules_update(actor=actor, force=force, changes=changes, meta=_meta(request))
+    services.incident_rules_update(actor=actor, force=force, changes=changes, meta=meta_of(request))
     return _rules_out(force)

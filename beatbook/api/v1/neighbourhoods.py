@@ -6,12 +6,10 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 
-from beatbook.audit.services import AuditMeta
-from beatbook.core.middleware import request_id_of
 from beatbook.core.pagination import paginate
 from beatbook.org import policy, selectors, services
 
-from .auth import actor_of
+from .auth import actor_of, meta_of
 from .errors import error_responses
 from .outputs import neighbourhood_feature
 from .schemas import (
@@ -91,6 +89,6 @@ def neighbourhood_create(request: HttpRequest, payload: NeighbourhoodIn) -> Stat
         description=payload.description,
         population=payload.population,
         boundary=payload.boundary.model_dump(),
-        meta=AuditMeta(request_id=request_id_of(request)),
+        meta=meta_of(request),
     )
     return Status(201, neighbourhood_feature(nb))

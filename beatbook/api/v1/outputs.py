@@ -53,7 +53,7 @@ def posting_out(posting: Posting, *, force_slug: str) -> PostingOut:
         person_id=posting.person_id,
         force=force_slug,
         role=Role(posting.role),
-        neighbourhood=NeighbourhoodRef(id=nb.pk, code=nb.code, name=nb.name) if nb is not None else None,
+        neighbourhood=neighbourhood_ref(nb) if nb is not None else None,
         team=TeamRef(id=team.pk, name=team.name) if team is not None else None,
         valid_from=posting.valid_from,
         valid_to=posting.valid_to,
@@ -141,7 +141,7 @@ def team_out(team: Team) -> TeamOut:
         id=team.pk,
         name=team.name,
         force=team.force.slug,
-        neighbourhoods=[NeighbourhoodRef(id=nb.pk, code=nb.code, name=nb.name) for nb in areas],
+        neighbourhoods=[neighbourhood_ref(nb) for nb in areas],
     )
 
 
@@ -166,3 +166,7 @@ def history_event_out(event: AuditEvent) -> HistoryEventOut:
         object=event.object_repr,
         reason=event.reason,
     )
+
+
+def neighbourhood_ref(nb: Neighbourhood) -> NeighbourhoodRef:
+    return NeighbourhoodRef(id=nb.pk, code=nb.code, name=nb.name)

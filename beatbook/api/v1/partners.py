@@ -6,12 +6,10 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from beatbook.audit.services import AuditMeta
-from beatbook.core.middleware import request_id_of
 from beatbook.core.pagination import paginate
 from beatbook.org import policy, selectors, services
 
-from .auth import actor_of
+from .auth import actor_of, meta_of
 from .errors import error_responses
 from .outputs import partner_out
 from .schemas import ForceFilterQuery, PartnerIn, PartnerOut, PartnersPage
@@ -52,6 +50,6 @@ def partner_create(request: HttpRequest, payload: PartnerIn) -> Status[PartnerOu
         force=force,
         name=payload.name,
         kind=payload.kind,
-        meta=AuditMeta(request_id=request_id_of(request)),
+        meta=meta_of(request),
     )
     return Status(201, partner_out(partner))

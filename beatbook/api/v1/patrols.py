@@ -26,23 +26,19 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import ValidationError as SchemaValidationError
 
-from beatbook.audit.services import AuditMeta
-from beatbook.core.middleware import request_id_of
 from beatbook.core.pagination import paginate
 from beatbook.org import policy
 from beatbook.org import selectors as org_selectors
 from beatbook.org.models import Neighbourhood, Person
 from beatbook.patrols import selectors, services
 from beatbook.patrols.models import HotspotPlan, HotspotPlanStatus, HotspotTarget, Mode, Patrol, PatrolVisit
-from beatbook.patrols.selectors import start_of
 
-from .auth import actor_of
+from .auth import actor_of, meta_of
 from .errors import error_responses
-from .incident_schemas import PointGeometry
+from .outputs import neighbourhood_ref
 from .patrol_schemas import (
     MAX_PERIOD_DAYS,
     DosageQuery,
-    LineStringGeometry,
     PatrolDetailOut,
     PatrolEndIn,
     PatrolIn,
@@ -62,18 +58,12 @@ from .patrol_schemas import (
     PlanListItem,
     PlansPage,
     TargetDoseOut,
-    TargetFeature,
     TargetOut,
-    TargetProperties,
     TargetRef,
-    TraceFeature,
-    TraceProperties,
     VisibilityOut,
-    VisitFeature,
     VisitIn,
-    VisitProperties,
 )
-from .schemas import NeighbourhoodRef, PageQuery
+from .schemas import PageQuery
 
 router = Router(tags=["patrols"])
 
@@ -84,13 +74,7 @@ PLANNERS = "404 when the caller cannot see the plan; 403 when they see it but do
 VISIBILITY_DAYS = 7
 
 
-def _meta(request: HttpRequest) -> AuditMeta:
-    return AuditMeta(request_id=request_id_of(request))
-
-
 # ---- Model rows to response schemas (reading only what the selectors loaded) ---------------------
-def _neighbourhood_ref(nb: Neighbourhood) -> NeighbourhoodRef:
-    return NeighbourhoodRef(id=nb.pk, code=nb.code, name=nb.name)
 
 
 def _person_ref(person: Person) -> PatrolPersonRef:
@@ -107,7 +91,7 @@ def _summary(patrol: Patrol) -> dict[str, Any]:
         "id": patrol.pk,
         "uuid": patrol.uuid,
         "force": patrol.force.slug,
-        "neighbourhood": _neighbourhood_ref(patrol.neighbourhood),
+        "neighbourhood": neighbourhood_ref(patrol.neighbourhood),
         "person": _person_ref(patrol.person),
         "mode": Mode(patrol.mode),
         "started_at": patrol.started_at,
@@ -156,21 +140,16 @@ def _changeable(actor: Person, patrol_id: int) -> Patrol:
 
 
 def _matching(actor: Person, query: PatrolListQuery) -> QuerySet[Patrol]:
-    """The visible patrols narrowed by the query (still scoped: only ever a filter on the selector's)."""
-    patrols = selectors.patrols_visible_to(actor)
-    if query.person == "me":
-        patrols = patrols.filter(person=actor)
-    if query.neighbourhood is not None:
-        patrols = patrols.filter(neighbourhood_id=query.neighbourhood)
-    if query.date_from is not None:
-        patrols = patrols.filter(started_at__gte=start_of(query.date_from))
-    if query.date_to is not None:
-        patrols = patrols.filter(started_at__lt=start_of(query.date_to + dt.timedelta(days=1)))
-    if query.status == "open":
-        patrols = patrols.filter(ended_at__isnull=True)
-    elif query.status == "ended":
-        patrols = patrols.filter(ended_at__isnull=False)
-    return patrols
+    return selectors.patrols_matching(
+        actor,
+        selectors.PatrolFilters(
+            mine=query.person == "me",
+            neighbourhood_id=query.neighbourhood,
+            date_from=query.date_from,
+            date_to=query.date_to,
+            status=query.status or "",
+        ),
+    )
 
 
 def _start_neighbourhood(actor: Person, neighbourhood_id: int) -> Neighbourhood:
@@ -251,7 +230,7 @@ def patrol_start(request: HttpRequest, payload: PatrolIn) -> Status[PatrolDetail
             notes=payload.notes,
         ),
         client_uuid=payload.uuid,
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return Status(201, _fresh_detail(actor, patrol.pk))
 
@@ -276,7 +255,7 @@ def patrol_update(request: HttpRequest, patrol_id: int, payload: PatrolPatchIn) 
     actor = actor_of(request)
     patrol = _changeable(actor, patrol_id)
     services.patrol_update_notes(
-        actor=actor, patrol=patrol, notes=payload.notes, expected_version=payload.version, meta=_meta(request)
+        actor=actor, patrol=patrol, notes=payload.notes, expected_version=payload.version, meta=meta_of(request)
     )
     return _fresh_detail(actor, patrol.pk)
 
@@ -305,7 +284,7 @@ def patrol_add_visit(request: HttpRequest, patrol_id: int, payload: VisitIn) -> 
             label=payload.label,
         ),
         client_uuid=payload.uuid,
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return Status(201, _fresh_detail(actor, patrol.pk))
 
@@ -328,61 +307,9 @@ def patrol_end(request: HttpRequest, patrol_id: int, payload: PatrolEndIn) -> Pa
         ended_at=payload.ended_at,
         trace=trace,
         expected_version=payload.version,
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return _fresh_detail(actor, patrol.pk)
-
-
-def _map_collection(actor: Person, patrol: Patrol) -> PatrolMapCollection:
-    """The patrol's trace, visits and the hot spots around it, as GeoJSON ([longitude, latitude])."""
-    features: list[TraceFeature | VisitFeature | TargetFeature] = []
-    trace = patrol.trace or []
-    if len(trace) >= 2:
-        features.append(
-            TraceFeature(
-                type="Feature",
-                geometry=LineStringGeometry(type="LineString", coordinates=[[p[1], p[0]] for p in trace]),
-                properties=TraceProperties(kind="trace", points=len(trace)),
-            )
-        )
-    features.extend(
-        VisitFeature(
-            type="Feature",
-            geometry=PointGeometry(type="Point", coordinates=[v.lng, v.lat]),
-            properties=VisitProperties(
-                kind="visit",
-                id=v.pk,
-                label=v.label,
-                target=v.place_id,
-                arrived_at=v.arrived_at,
-                left_at=v.left_at,
-                dwell_minutes=round(v.dwell_minutes, 1),
-            ),
-        )
-        for v in patrol.visits.all()
-    )
-    targets = selectors.place_choices(patrol, timezone.localdate(patrol.started_at)).filter(
-        plan__neighbourhood_id=patrol.neighbourhood_id, plan__in=selectors.plans_visible_to(actor).values("pk")
-    )
-    features.extend(
-        TargetFeature(
-            type="Feature",
-            geometry=PointGeometry(type="Point", coordinates=[t.lng, t.lat]),
-            properties=TargetProperties(
-                kind="target",
-                id=t.pk,
-                label=t.label,
-                plan=t.plan_id,
-                plan_name=t.plan.name,
-                radius_m=t.radius_m,
-                visits_per_day=t.visits_per_day,
-                min_minutes=t.min_minutes,
-                max_minutes=t.max_minutes,
-            ),
-        )
-        for t in targets
-    )
-    return PatrolMapCollection(type="FeatureCollection", features=features)
 
 
 @router.get(
@@ -394,7 +321,9 @@ def _map_collection(actor: Person, patrol: Patrol) -> PatrolMapCollection:
 )
 def patrol_map(request: HttpRequest, patrol_id: int) -> PatrolMapCollection:
     actor = actor_of(request)
-    return _map_collection(actor, selectors.patrol_get_for(actor=actor, patrol_id=patrol_id))
+    return PatrolMapCollection.model_validate(
+        selectors.patrol_map(actor, selectors.patrol_get_for(actor=actor, patrol_id=patrol_id))
+    )
 
 
 # ---- Hot-spot plans -----------------------------------------------------------------------------
@@ -403,7 +332,7 @@ def _plan_summary(plan: HotspotPlan) -> dict[str, Any]:
         "id": plan.pk,
         "name": plan.name,
         "force": plan.force.slug,
-        "neighbourhood": _neighbourhood_ref(plan.neighbourhood),
+        "neighbourhood": neighbourhood_ref(plan.neighbourhood),
         "starts_on": plan.starts_on,
         "ends_on": plan.ends_on,
         "status": HotspotPlanStatus(plan.status),
@@ -486,7 +415,7 @@ def hotspot_plan_create(request: HttpRequest, payload: PlanIn) -> Status[PlanDet
             )
             for t in payload.targets
         ],
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return Status(201, _plan_detail(selectors.plan_get_for(actor=actor, plan_id=plan.pk)))
 
@@ -510,7 +439,7 @@ def hotspot_plan_detail(request: HttpRequest, plan_id: int) -> PlanDetailOut:
 def hotspot_plan_end(request: HttpRequest, plan_id: int) -> PlanDetailOut:
     actor = actor_of(request)
     plan = selectors.plan_get_for(actor=actor, plan_id=plan_id)
-    services.hotspot_plan_end(actor=actor, plan=plan, meta=_meta(request))
+    services.hotspot_plan_end(actor=actor, plan=plan, meta=meta_of(request))
     return _plan_detail(selectors.plan_get_for(actor=actor, plan_id=plan.pk))
 
 
@@ -606,5 +535,5 @@ def neighbourhood_visibility(request: HttpRequest, neighbourhood_id: int, query:
         selectors.planning_neighbourhoods(actor).filter(pk=neighbourhood.pk), date_from, date_to
     )
     return VisibilityOut(
-        neighbourhood=_neighbourhood_ref(neighbourhood), date_from=date_from, date_to=date_to, hours=row.hours
+        neighbourhood=neighbourhood_ref(neighbourhood), date_from=date_from, date_to=date_to, hours=row.hours
     )

@@ -12,13 +12,11 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from beatbook.audit import selectors as audit_selectors
-from beatbook.audit.services import AuditMeta
-from beatbook.core.middleware import request_id_of
 from beatbook.core.pagination import paginate
 from beatbook.org import policy, selectors, services
 from beatbook.org.models import Neighbourhood, Person, Team
 
-from .auth import actor_of
+from .auth import actor_of, meta_of
 from .errors import error_responses
 from .outputs import history_event_out, person_detail_out, person_out, posting_out
 from .schemas import (
@@ -35,10 +33,6 @@ from .schemas import (
 )
 
 router = Router(tags=["people"])
-
-
-def _meta(request: HttpRequest) -> AuditMeta:
-    return AuditMeta(request_id=request_id_of(request))
 
 
 @router.get(
@@ -116,7 +110,7 @@ def person_create(request: HttpRequest, payload: PersonIn) -> Status[PersonDetai
             rank_title=payload.rank_title,
             preferred_language=payload.preferred_language,
         ),
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return Status(201, person_detail_out(selectors.person_get_for(actor=actor, person_id=person.pk)))
 
@@ -155,7 +149,7 @@ def posting_create(request: HttpRequest, person_id: int, payload: PostingIn) -> 
         valid_to=payload.valid_to,
         neighbourhood=neighbourhood,
         team=team,
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return Status(201, posting_out(posting, force_slug=person.force.slug if person.force else ""))
 
@@ -169,6 +163,6 @@ def posting_end(request: HttpRequest, posting_id: int, payload: PostingEndIn) ->
     actor = actor_of(request)
     posting = selectors.posting_get_for(actor=actor, posting_id=posting_id, action=policy.Action.MANAGE_PEOPLE)
     posting = services.posting_end(
-        actor=actor, posting=posting, valid_to=payload.valid_to, reason=payload.reason, meta=_meta(request)
+        actor=actor, posting=posting, valid_to=payload.valid_to, reason=payload.reason, meta=meta_of(request)
     )
     return posting_out(posting, force_slug=posting.force.slug)

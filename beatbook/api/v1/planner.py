@@ -15,8 +15,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
 
-from beatbook.audit.services import AuditMeta
-from beatbook.core.middleware import request_id_of
 from beatbook.incidents.reference import Category
 from beatbook.org import policy
 from beatbook.org import selectors as org_selectors
@@ -26,8 +24,9 @@ from beatbook.patrols import selectors as patrol_selectors
 from beatbook.patrols.models import HotspotPlan, HotspotPlanStatus
 from beatbook.patrols.services import PlanData, TargetData
 
-from .auth import actor_of
+from .auth import actor_of, meta_of
 from .errors import error_responses
+from .outputs import neighbourhood_ref
 from .planner_schemas import (
     PlannerCellOut,
     PlannerCellsOut,
@@ -44,7 +43,6 @@ from .planner_schemas import (
     PlannerTargetChangeOut,
     PlannerTargetOut,
 )
-from .schemas import NeighbourhoodRef
 
 router = Router(tags=["hot-spot planner"])
 
@@ -52,14 +50,6 @@ WHERE = (
     "404 when the caller cannot see the neighbourhood; 403 when they see it but do not plan patrols there "
     "(supervisors plan them)."
 )
-
-
-def _meta(request: HttpRequest) -> AuditMeta:
-    return AuditMeta(request_id=request_id_of(request))
-
-
-def _neighbourhood_ref(nb: Neighbourhood) -> NeighbourhoodRef:
-    return NeighbourhoodRef(id=nb.pk, code=nb.code, name=nb.name)
 
 
 def _planning(actor: Person, neighbourhood_id: int) -> Neighbourhood:
@@ -95,7 +85,7 @@ def planner_cells(request: HttpRequest, query: Query[PlannerQuery]) -> PlannerCe
         {
             "type": "FeatureCollection",
             "features": planner.cell_features(spots),
-            "neighbourhood": _neighbourhood_ref(spots.neighbourhood),
+            "neighbourhood": neighbourhood_ref(spots.neighbourhood),
             "weeks": spots.weeks,
             "cell_m": spots.cell_m,
             "date_from": spots.date_from,
@@ -138,7 +128,7 @@ def planner_proposal(request: HttpRequest, query: Query[PlannerProposalQuery]) -
         for p in planner.propose(spots.grid, top=query.top)
     ]
     return PlannerProposalOut(
-        neighbourhood=_neighbourhood_ref(spots.neighbourhood),
+        neighbourhood=neighbourhood_ref(spots.neighbourhood),
         weeks=spots.weeks,
         cell_m=spots.cell_m,
         date_from=spots.date_from,
@@ -152,7 +142,7 @@ def _plan_out(plan: HotspotPlan) -> PlannerPlanOut:
     return PlannerPlanOut(
         id=plan.pk,
         name=plan.name,
-        neighbourhood=_neighbourhood_ref(plan.neighbourhood),
+        neighbourhood=neighbourhood_ref(plan.neighbourhood),
         starts_on=plan.starts_on,
         ends_on=plan.ends_on,
         status=HotspotPlanStatus(plan.status),
@@ -192,7 +182,7 @@ def planner_plan_create(request: HttpRequest, payload: PlannerPlanIn) -> Status[
         run=planner_services.PlannerRun(
             weeks=payload.weeks, cell_m=payload.cell_m, date_from=date_from, date_to=date_to
         ),
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return Status(201, _plan_out(plan))
 
@@ -219,7 +209,7 @@ def planner_plan_evaluation(request: HttpRequest, plan_id: int) -> PlannerEvalua
     result = planner.evaluate(actor, plan)
     return PlannerEvaluationOut(
         plan=plan.pk,
-        neighbourhood=_neighbourhood_ref(plan.neighbourhood),
+        neighbourhood=neighbourhood_ref(plan.neighbourhood),
         days=result.days,
         before_from=result.before_from,
         before_to=result.before_to,
@@ -269,6 +259,6 @@ def planner_settings_update(request: HttpRequest, slug: str, payload: PlannerSet
         cell_m=payload.cell_m,
         weeks=payload.weeks,
         category_weights={c: given.get(c, 1.0) for c in Category.values},
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return _settings_out(force)

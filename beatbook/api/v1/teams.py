@@ -11,22 +11,16 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from beatbook.audit.services import AuditMeta
-from beatbook.core.middleware import request_id_of
 from beatbook.core.pagination import paginate
 from beatbook.org import policy, selectors, services
 from beatbook.org.models import Force, Neighbourhood, Person
 
-from .auth import actor_of
+from .auth import actor_of, meta_of
 from .errors import error_responses
 from .outputs import team_out
 from .schemas import ForceFilterQuery, TeamIn, TeamOut, TeamPatchIn, TeamsPage
 
 router = Router(tags=["teams"])
-
-
-def _meta(request: HttpRequest) -> AuditMeta:
-    return AuditMeta(request_id=request_id_of(request))
 
 
 def _neighbourhoods(actor: Person, force: Force, ids: list[int]) -> list[Neighbourhood]:
@@ -76,7 +70,7 @@ def team_create(request: HttpRequest, payload: TeamIn) -> Status[TeamOut]:
         force=force,
         name=payload.name,
         neighbourhoods=_neighbourhoods(actor, force, payload.neighbourhoods),
-        meta=_meta(request),
+        meta=meta_of(request),
     )
     return Status(201, team_out(selectors.team_get_for(actor=actor, team_id=team.pk)))
 
@@ -94,5 +88,5 @@ def team_update(request: HttpRequest, team_id: int, payload: TeamPatchIn) -> Tea
     if payload.neighbourhoods is not None:
         neighbourhoods = _neighbourhoods(actor, team.force, payload.neighbourhoods)
     changes = services.TeamChanges(name=payload.name, neighbourhoods=neighbourhoods)
-    services.team_update(actor=actor, team=team, changes=changes, meta=_meta(request))
+    services.team_update(actor=actor, team=team, changes=changes, meta=meta_of(request))
     return team_out(selectors.team_get_for(actor=actor, team_id=team.pk))

@@ -410,6 +410,8 @@ class PlanFromProposalTests:
         assert event.reason.startswith("From the hot-spot planner: 12 weeks of incidents")
         assert "100 m cells" in event.reason
         assert snapshot(event.after)["targets"][0]["radius_m"] == 71
+        source = snapshot(event.after)["source"]
+        assert (source["planner"], source["weeks"], source["cell_m"]) == (True, 12, 100)
 
     def test_the_plans_rules_still_hold(self, world: World) -> None:
         outside = services.TargetData(label="Derby", lat=52.922, lng=-1.476)
