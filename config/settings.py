@@ -93,6 +93,9 @@ INSTALLED_APPS = [
     "beatbook.incidents",
     "beatbook.patrols",
     "beatbook.cases",
+    "beatbook.learning",
+    "beatbook.powers",
+    "beatbook.enforcement",
     "beatbook.api",
     "beatbook.demo",
 ]

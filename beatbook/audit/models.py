@@ -87,6 +87,29 @@ class EventType(models.IntegerChoices):
     ASB_CASE_SHARED = 722, _("ASB case shared with a partner")
     ASB_CASE_UNSHARED = 723, _("ASB case no longer shared with a partner")
 
+    POWERS_CATALOGUE_LOADED = 801, _("Powers catalogue loaded")
+    POWER_CREATED = 802, _("Power added to the catalogue")
+    POWER_UPDATED = 803, _("Power updated")
+    PENALTY_TARIFF_SET = 810, _("Penalty tariff set")
+    PENALTY_TARIFF_ENDED = 811, _("Penalty tariff ended")
+    FORCE_DESIGNATION_CREATED = 820, _("Power designated to the force's PCSOs")
+    FORCE_DESIGNATION_ENDED = 821, _("Force designation ended")
+    DESIGNATION_CREATED = 830, _("Person designated")
+    DESIGNATION_WITHDRAWN = 831, _("Designation withdrawn")
+    COURSE_CREATED = 840, _("Course created")
+    TRAINING_RECORDED = 841, _("Training recorded")
+
+    ENFORCEMENT_RECORDED = 901, _("Enforcement recorded")
+    ENFORCEMENT_REFUSED = 902, _("Enforcement refused: power not held")
+    ENFORCEMENT_UPDATED = 903, _("Enforcement record updated")
+    ENFORCEMENT_VIEWED = 904, _("Enforcement record viewed")
+    ENFORCEMENT_EXPORTED = 905, _("Enforcement register exported")
+    DETENTION_ENDED = 910, _("Detention ended")
+    PENALTY_STATUS_CHANGED = 920, _("Penalty notice status changed")
+    PENALTY_PRINTED = 921, _("Penalty notice printed")
+    DISPERSAL_AUTHORISED = 930, _("Dispersal authorisation recorded")
+    DISPERSAL_AUTHORISATION_ENDED = 931, _("Dispersal authorisation ended early")
+
 
 class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:

@@ -54,13 +54,19 @@ class Action(StrEnum):
     MANAGE_ASB_CASES = "cases.manage"
     SHARE_ASB_CASES = "cases.share"
     MANAGE_SHARING_AGREEMENTS = "cases.manage_agreements"
+    MANAGE_POWERS = "powers.manage"
+    DESIGNATE_POWERS = "powers.designate"
+    RECORD_TRAINING = "learning.record_training"
+    ENFORCE = "enforcement.record"
+    AUTHORISE_DISPERSAL = "enforcement.authorise_dispersal"
+    PROCESS_PENALTIES = "enforcement.process_penalties"
 
 
 # Roles that make a posting without an area cover its whole force.
 FORCE_SCOPE_ROLES = frozenset(set(Role) - {Role.PARTNER})
 # What each role may do beyond viewing, within the scope its postings give.
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
-    Role.PCSO: frozenset({Action.RECORD_INCIDENT, Action.PATROL, Action.MANAGE_ASB_CASES}),
+    Role.PCSO: frozenset({Action.RECORD_INCIDENT, Action.PATROL, Action.MANAGE_ASB_CASES, Action.ENFORCE}),
     Role.OFFICER: frozenset({Action.RECORD_INCIDENT, Action.PATROL, Action.MANAGE_ASB_CASES}),
     Role.SUPERVISOR: frozenset(
         {
@@ -69,11 +75,12 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PLAN_PATROLS,
             Action.MANAGE_ASB_CASES,
             Action.SHARE_ASB_CASES,
+            Action.AUTHORISE_DISPERSAL,
         }
     ),
     Role.TUTOR: frozenset(),
     Role.ASSESSOR: frozenset(),
-    Role.TRAINER: frozenset(),
+    Role.TRAINER: frozenset({Action.RECORD_TRAINING}),
     Role.ANALYST: frozenset(),
     Role.RECRUITER: frozenset(),
     Role.PARTNER: frozenset(),
@@ -84,6 +91,10 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.VIEW_JOBS,
             Action.MANAGE_INCIDENT_RULES,
             Action.MANAGE_SHARING_AGREEMENTS,
+            Action.MANAGE_POWERS,
+            Action.DESIGNATE_POWERS,
+            Action.RECORD_TRAINING,
+            Action.PROCESS_PENALTIES,
         }
     ),
     Role.AUDITOR: frozenset({Action.SEARCH_AUDIT, Action.VERIFY_AUDIT, Action.VIEW_JOBS}),
@@ -98,12 +109,24 @@ FORCE_LEVEL_ACTIONS = frozenset(
         Action.VIEW_JOBS,
         Action.MANAGE_INCIDENT_RULES,
         Action.MANAGE_SHARING_AGREEMENTS,
+        Action.MANAGE_POWERS,
+        Action.DESIGNATE_POWERS,
+        Action.RECORD_TRAINING,
+        Action.PROCESS_PENALTIES,
     }
 )
 # Area-level actions: allowed in the neighbourhoods that a posting of a role holding the action
 # covers (a PCSO records incidents in their own neighbourhood, a supervisor in the team's).
 AREA_ACTIONS = frozenset(
-    {Action.RECORD_INCIDENT, Action.PATROL, Action.PLAN_PATROLS, Action.MANAGE_ASB_CASES, Action.SHARE_ASB_CASES}
+    {
+        Action.RECORD_INCIDENT,
+        Action.PATROL,
+        Action.PLAN_PATROLS,
+        Action.MANAGE_ASB_CASES,
+        Action.SHARE_ASB_CASES,
+        Action.ENFORCE,
+        Action.AUTHORISE_DISPERSAL,
+    }
 )
 
 

@@ -18,7 +18,27 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.operation import Operation
 
-from . import cases, errors, forces, incidents, me, neighbourhoods, partners, patrols, people, planner, teams
+from . import (
+    cases,
+    designations,
+    enforcement_detentions,
+    enforcement_dispersal,
+    enforcement_penalties,
+    enforcement_register,
+    enforcement_seizures,
+    errors,
+    forces,
+    incidents,
+    me,
+    neighbourhoods,
+    partners,
+    patrols,
+    people,
+    planner,
+    powers,
+    teams,
+    training,
+)
 from .auth import AUTH
 
 
@@ -74,7 +94,26 @@ def build_api() -> NinjaAPI:
         docs_decorator=_docs_need_auth,
     )
     errors.install(api)
-    for module in (me, forces, neighbourhoods, teams, people, partners, incidents, patrols, planner, cases):
+    for module in (
+        me,
+        forces,
+        neighbourhoods,
+        teams,
+        people,
+        partners,
+        incidents,
+        patrols,
+        planner,
+        cases,
+        powers,
+        designations,
+        training,
+        enforcement_register,
+        enforcement_detentions,
+        enforcement_penalties,
+        enforcement_seizures,
+        enforcement_dispersal,
+    ):
         api.add_router("", module.router)
     return api
 

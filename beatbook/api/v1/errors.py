@@ -23,6 +23,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 
 from beatbook.core.concurrency import StaleRecordError
 from beatbook.core.middleware import request_id_of
+from beatbook.enforcement.services.common import PowerNotHeldError
 
 from .schemas import ErrorOut
 
@@ -104,6 +105,10 @@ def install(api: NinjaAPI) -> None:
     def on_stale(request: HttpRequest, exc: StaleRecordError) -> JsonResponse:
         # Someone else changed the record since the caller read it: nothing was saved.
         return error_response(409, " ".join(exc.messages))
+
+    @api.exception_handler(PowerNotHeldError)  # a ValidationError too: the power was not held then
+    def on_power_not_held(request: HttpRequest, exc: PowerNotHeldError) -> JsonResponse:
+        return error_response(400, exc.check.reason, code="power_not_held", fields=service_error_fields(exc))
 
     @api.exception_handler(PermissionDenied)
     def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> JsonResponse:

@@ -1,0 +1,1 @@
+"""Forms of enforcement records, one module per kind."""

@@ -1,0 +1,61 @@
+"""The scope of enforcement records and the lookups every kind shares."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from beatbook.core import geo
+from beatbook.org import policy
+from beatbook.org.models import Neighbourhood
+from beatbook.org.selectors import get_visible
+
+from ..models import DispersalAuthorisation, EnforcementRecord
+
+
+def records_visible_to(actor: policy.Actor | None) -> QuerySet[EnforcementRecord]:
+    """Records in the actor's neighbourhoods, and the actor's own records (one SQL query)."""
+    if policy.is_system(actor):
+        return EnforcementRecord.objects.all()
+    if not policy.is_person(actor):
+        return EnforcementRecord.objects.none()
+    assert actor is not None
+    return EnforcementRecord.objects.filter(
+        Q(neighbourhood_id__in=policy.neighbourhoods_in_scope(actor).values("pk")) | Q(officer_id=actor.pk)
+    )
+
+
+def authorisations_visible_to(actor: policy.Actor | None) -> QuerySet[DispersalAuthorisation]:
+    """Dispersal authorisations of the actor's neighbourhoods."""
+    if policy.is_system(actor):
+        return DispersalAuthorisation.objects.all()
+    if not policy.is_person(actor):
+        return DispersalAuthorisation.objects.none()
+    areas = policy.neighbourhoods_in_scope(actor).values("pk")
+    return DispersalAuthorisation.objects.filter(neighbourhood_id__in=areas)
+
+
+def record_get_for(*, actor: policy.Actor | None, pk: object) -> EnforcementRecord:
+    """One record the actor can see, with what its pages show, or Http404 ("not found" for
+    absent and not yours alike)."""
+    return get_visible(
+        records_visible_to(actor).select_related(
+            "force", "neighbourhood", "officer", "incident", "power", "designation"
+        ),
+        pk,
+    )
+
+
+def neighbourhood_at(*, lat: float, lng: float, force_ids: list[int]) -> Neighbourhood | None:
+    """The active neighbourhood of one of these forces whose boundary holds the point."""
+    candidates = Neighbourhood.objects.filter(
+        force_id__in=force_ids,
+        is_active=True,
+        min_lat__lte=lat,
+        max_lat__gte=lat,
+        min_lng__lte=lng,
+        max_lng__gte=lng,
+    ).select_related("force")
+    for nb in candidates.order_by("id"):
+        if geo.contains(nb.boundary, lat, lng):
+            return nb
+    return None

@@ -1,0 +1,1 @@
+"""Pages of enforcement records: one module per kind, and the register."""

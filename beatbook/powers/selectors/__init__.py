@@ -1,0 +1,1 @@
+"""Reads of the powers app, scoped to the actor."""
