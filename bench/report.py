@@ -11,7 +11,7 @@ from typing import Any
 
 import django
 
-from . import floors, incident_report, planner_report
+from . import floors, incident_report, planner_report, powers_report
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 VENDOR_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -26,6 +26,7 @@ class EngineRun:
     load: tuple[float, float]  # the 1-minute load average before and after the run
     plans: list[dict[str, Any]]  # repeat detection's query plans (bench.incident_cases.Plan)
     planner: dict[str, Any] = field(default_factory=dict)  # the hot-spot planner's data (bench.planner_cases)
+    powers: dict[str, Any] = field(default_factory=dict)  # the powers check's data and results (bench.powers_cases)
 
 
 def _ms(value: float) -> str:
@@ -51,19 +52,24 @@ def _ratio(result: dict[str, Any], vendor: str) -> str:
 
 
 def _table(runs: list[EngineRun]) -> list[str]:
+    return results_table([(run.vendor, run.results) for run in runs])
+
+
+def results_table(pairs: list[tuple[str, list[dict[str, Any]]]]) -> list[str]:
+    """The results of each (vendor, results) as a table, with their ratios to the floors."""
     lines = [
         "| Benchmark | Database | Runs | Median ms | p95 ms | Min ms | Queries | Ratio to the floor |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
-    for run in runs:
-        name = VENDOR_NAMES[run.vendor]
-        for result in run.results:
+    for vendor, results in pairs:
+        name = VENDOR_NAMES[vendor]
+        for result in results:
             stats = result["stats"]
             if stats is None:
                 lines.append(f"| {result['name']} | {name} | | | | | | {result['note']} |")
                 continue
             queries = "" if result["queries"] is None else str(result["queries"])
-            ratio = _ratio(result, run.vendor)
+            ratio = _ratio(result, vendor)
             if result["note"]:
                 ratio = f"{ratio}; {result['note']}" if ratio else result["note"]
             lines.append(
@@ -171,6 +177,7 @@ def write(runs: list[EngineRun], skipped: list[str]) -> Path:
             "",
             *_findings(runs),
             *incident_report.plans_section(runs),
+            *powers_report.section(runs),
             "## Floors",
             "",
             "The floors are from the machine limits measured for this project before Beatbook existed "

@@ -12,6 +12,7 @@ import os
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 
 def main(out: Path) -> None:
@@ -23,7 +24,7 @@ def main(out: Path) -> None:
     django.setup()
     from django.db import connection
 
-    from . import cases, data, incident_cases, planner_cases
+    from . import cases, data, incident_cases, planner_cases, powers_cases
 
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
@@ -37,6 +38,8 @@ def main(out: Path) -> None:
         print(f"  {connection.vendor}: building a force-year for the hot-spot planner and timing it ...", flush=True)
         planner_world, planner_results = planner_cases.run_all()
         results += planner_results
+        print(f"  {connection.vendor}: building the designation history and timing the powers check ...", flush=True)
+        powers = _powers_payload(powers_cases.run_all())
         version = _server_version()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
@@ -51,7 +54,39 @@ def main(out: Path) -> None:
         "results": [dataclasses.asdict(result) for result in results],
         "plans": plans,
         "planner": planner_world,
+        "powers": powers,
     }
+    out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+
+
+def _powers_payload(powers: dict[str, Any]) -> dict[str, Any]:
+    return powers | {
+        "results": [dataclasses.asdict(result) for result in powers["results"]],
+        "cores": os.cpu_count(),
+    }
+
+
+def powers_only(out: Path) -> None:
+    """`python -m bench.run --powers OUT.json`: the powers check's benchmark alone, on its own
+    throwaway database, for `python -m bench --powers` (which rewrites only its section)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from . import powers_cases
+
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        print(f"  {connection.vendor}: building the designation history and timing the powers check ...", flush=True)
+        powers = _powers_payload(powers_cases.run_all())
+        version = _server_version()
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    print(f"  {connection.vendor}: built in {powers['build_seconds']:.1f} s", flush=True)
+    payload = {"vendor": connection.vendor, "version": version, "powers": powers}
     out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
 
 
@@ -85,5 +120,7 @@ def planner_only() -> None:
 if __name__ == "__main__":
     if sys.argv[1] == "--planner":
         planner_only()
+    elif sys.argv[1] == "--powers":
+        powers_only(Path(sys.argv[2]))
     else:
         main(Path(sys.argv[1]))

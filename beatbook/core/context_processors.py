@@ -38,6 +38,8 @@ def _build_shell(request: HttpRequest) -> Shell | None:
         NavItem(str(_("Incidents")), reverse("incidents:list"), "incidents"),
         NavItem(str(_("Cases")), reverse("cases:list"), "cases"),
         NavItem(str(_("Patrols")), reverse("patrols:index"), "patrols"),
+        NavItem(str(_("Enforcement")), reverse("enforcement:register"), "enforcement"),
+        NavItem(str(_("Powers")), reverse("powers:mine"), "powers"),
         NavItem(str(_("Neighbourhoods")), reverse("org:neighbourhoods"), "neighbourhoods"),
         NavItem(str(_("Teams")), reverse("org:teams"), "teams"),
         NavItem(str(_("People")), reverse("org:people"), "people"),

@@ -149,6 +149,11 @@ class Detention(models.Model):
     def is_open(self) -> bool:
         return self.ended_at is None
 
+    @property
+    def must_end_by(self) -> dt.datetime:
+        """The moment the limit runs out: the person must be released by then."""
+        return self.record.occurred_at + dt.timedelta(minutes=self.limit_minutes)
+
 
 class PenaltyNotice(models.Model):
     """A penalty notice: the offence, the tariff it was charged under (amount, early-payment

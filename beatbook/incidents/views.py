@@ -181,6 +181,7 @@ def _render_detail(request: HttpRequest, incident: Incident, status: int = 200, 
         "thrive": [(label, getattr(incident, f"get_{name}_display")()) for name, label, _hint in THRIVE_ELEMENTS],
         "can_change": can_change,
         "can_open_case": policy.can(actor, policy.Action.MANAGE_ASB_CASES, incident),
+        "can_enforce": policy.can(actor, policy.Action.ENFORCE, incident),
         "status_form": forms.get("status_form") or StatusForm(initial=version),
         "correction_form": forms.get("correction_form")
         or CorrectionForm(initial=version, neighbourhoods=selectors.correction_choices(actor=actor, incident=incident)),

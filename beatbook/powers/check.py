@@ -150,7 +150,7 @@ def powers_held_at(*, person: Person, at: dt.datetime) -> list[PowerCheck]:
         .filter(designation__person=person, designation__force_id=person.force_id, designation__valid_from__lte=day)
         .filter(Q(designation__valid_to__isnull=True) | Q(designation__valid_to__gte=day))
         .filter(Q(designation__withdrawn_at__isnull=True) | Q(designation__withdrawn_at__gt=at))
-        .order_by("power__kind", "power__title", "-designation__valid_from")
+        .order_by("power__kind", "power__title", "power_id", "-designation__valid_from", "-designation_id")
     )
     force_designations: dict[int, ForceDesignation] = {}
     for fd in (

@@ -24,12 +24,24 @@ from beatbook.cases.models import CaseAction, CaseParty, CaseShare, PartnerTask
 from beatbook.cases.tests.factories import action_data, agreement, asb_incident, open_case, party_data, share
 from beatbook.core.testing import World, square
 from beatbook.core.timeutil import today
+from beatbook.enforcement.models import DispersalAuthorisation, EnforcementRecord
+from beatbook.enforcement.tests.test_detention_services import refused
+from beatbook.enforcement.tests.test_detention_services import start as start_detention
+from beatbook.enforcement.tests.test_dispersal import authorise, direct
+from beatbook.enforcement.tests.test_penalties import issue as issue_penalty
+from beatbook.enforcement.tests.test_seizures import seize_vehicle, warn
 from beatbook.incidents import services as incidents
 from beatbook.incidents.models import Alert, Incident
+from beatbook.incidents.tests.factories import A1_CENTRE, ago
+from beatbook.learning.models import Course
 from beatbook.org import selectors
 from beatbook.org import services as org
 from beatbook.org.models import Person, Posting
 from beatbook.patrols.tests.helpers import at, plan, start
+from beatbook.powers.models import Designation, ForceDesignation, PenaltyOffence, PenaltyTariff, Power
+from beatbook.powers.reference import DETAIN, REQUIRE_NAME_ADDRESS
+from beatbook.powers.services import catalogue as catalogue_services
+from beatbook.powers.testing import powers_world
 
 from .helpers import Api, assert_error, data, openapi_document
 
@@ -143,6 +155,114 @@ def _new_case(w: World) -> dict[str, Any]:
         "risk_notes": "Victim is elderly and lives alone.",
         "review_on": _in_days(28),
     }
+
+
+def _pw(w: World) -> World:
+    """The world with the powers fixtures (catalogues, designations, tariffs), set up once."""
+    if not Power.objects.filter(force=w.force_a).exists():
+        powers_world(w)
+    return w
+
+
+def _power(w: World, code: str = DETAIN) -> Power:
+    """A power of Cambridgeshire's catalogue."""
+    return Power.objects.get(force=_pw(w).force_a, code=code)
+
+
+def _new_power(w: World) -> Power:
+    """A power Erin adds to Cambridgeshire's catalogue, which the force does not designate yet."""
+    data = catalogue_services.PowerData(
+        title="Direct traffic", summary="Direct traffic.", legal_basis="Police Reform Act 2002", verification="verified"
+    )
+    return catalogue_services.power_create(
+        actor=w.erin, force=_pw(w).force_a, code="direct-traffic", kind="direct", data=data
+    )
+
+
+def _tariff(w: World) -> PenaltyTariff:
+    """Cambridge City Council's litter tariff."""
+    return PenaltyTariff.objects.get(offence__force=_pw(w).force_a, offence__code="litter")
+
+
+def _force_designation(w: World) -> ForceDesignation:
+    """Cambridgeshire's designation of detention to its PCSOs."""
+    return ForceDesignation.objects.get(power=_power(w))
+
+
+def _designation(w: World) -> Designation:
+    """Alice's designation."""
+    return Designation.objects.get(person=_pw(w).alice)
+
+
+def _grants(w: World) -> list[dict[str, Any]]:
+    return [{"power": _power(w, REQUIRE_NAME_ADDRESS).pk}]
+
+
+def _at(minutes: float) -> str:
+    """So many minutes ago, as the API takes a moment."""
+    return timezone.localtime(ago(minutes=minutes)).isoformat()
+
+
+def _where(w: World, **body: Any) -> dict[str, Any]:
+    """An enforcement record's body (in the powers world): five minutes ago in A1, and `body`."""
+    _pw(w)
+    return {"occurred_at": _at(5), "lat": A1_CENTRE[0], "lng": A1_CENTRE[1]} | body
+
+
+def _refused(w: World) -> EnforcementRecord:
+    """A requirement to give a name and address that Alice recorded as refused, 12 minutes ago."""
+    return refused(_pw(w).alice, minutes=12)
+
+
+def _detention(w: World) -> EnforcementRecord:
+    """A detention Alice started five minutes ago after a refusal."""
+    return start_detention(w.alice, _refused(w))
+
+
+def _penalty(w: World) -> EnforcementRecord:
+    """A litter penalty notice Alice issued in A1."""
+    return issue_penalty(_pw(w))
+
+
+def _seizure(w: World) -> EnforcementRecord:
+    """A scooter Alice seized after a warning given a month ago."""
+    warn(_pw(w).alice, occurred_at=ago(days=30))
+    return seize_vehicle(w.alice)
+
+
+def _authorisation(w: World) -> DispersalAuthorisation:
+    """A dispersal authorisation over A1 that Bob recorded, in force now."""
+    return authorise(_pw(w))
+
+
+def _dispersal(w: World) -> EnforcementRecord:
+    """A direction Alice gave under Bob's authorisation."""
+    return direct(w, _authorisation(w))
+
+
+def _direction(w: World) -> dict[str, Any]:
+    """A direction to leave Market Square for 24 hours, under an authorisation in force."""
+    return _where(
+        w,
+        authorisation=_authorisation(w).pk,
+        subject_name="Kyle Smith",
+        exclusion_area="Market Square and Petty Cury",
+        excluded_until=timezone.localtime(ago(minutes=5) + dt.timedelta(hours=24)).isoformat(),
+        behaviour="Shouting at shoppers.",
+        told_offence=True,
+    )
+
+
+NEW_POWER = {
+    "force": "cambridgeshire",
+    "code": "direct-traffic",
+    "kind": "direct",
+    "title": "Direct traffic",
+    "summary": "Direct traffic for purposes other than escorting an abnormal load.",
+    "legal_basis": "Police Reform Act 2002, designation under s.38",
+    "verification": "not_verified",
+}
+SIGNED = {"signed_by_name": "Chief Constable Nick Dean", "signed_on": _in_days(0)}
 
 
 ENDPOINTS: dict[str, Callable[[World], Call]] = {
@@ -354,11 +474,209 @@ ENDPOINTS: dict[str, Callable[[World], Call]] = {
         },
     ),
     "case_reference": lambda w: ("GET", "/reference/asb-cases", None, None),
+    # Powers: catalogues, penalty offences and tariffs, force designations
+    "power_list_api": lambda w: ("GET", "/powers", {"force": "cambridgeshire"}, None),
+    "power_compare_api": lambda w: ("GET", "/powers/compare", None, None),
+    "power_detail_api": lambda w: ("GET", f"/powers/{_power(w).pk}", None, None),
+    "power_create_api": lambda w: ("POST", "/powers", None, NEW_POWER),
+    "power_update_api": lambda w: (
+        "PATCH",
+        f"/powers/{(power := _power(w)).pk}",
+        None,
+        {"version": power.version, "parameters": {"limit_minutes": 20}},
+    ),
+    "power_catalogue_load_api": lambda w: ("POST", "/forces/cambridgeshire/powers/load", None, None),
+    "penalty_offence_list_api": lambda w: ("GET", "/penalty-offences", None, None),
+    "penalty_tariff_list_api": lambda w: ("GET", "/penalty-tariffs", {"offence": "litter"}, None),
+    "penalty_tariff_set_api": lambda w: (
+        "POST",
+        "/penalty-tariffs",
+        None,
+        {
+            "offence": PenaltyOffence.objects.get(force=_pw(w).force_a, code="litter").pk,
+            "issuing_authority": w.council.pk,
+            "amount": "150.00",
+            "discounted_amount": "90.00",
+            "discount_days": 14,
+            "payment_days": 28,
+            "valid_from": _in_days(7),
+        },
+    ),
+    "penalty_tariff_end_api": lambda w: (
+        "POST",
+        f"/penalty-tariffs/{_tariff(w).pk}/end",
+        None,
+        {"valid_to": _in_days(30)},
+    ),
+    "force_designation_list_api": lambda w: ("GET", "/force-designations", {"power": DETAIN}, None),
+    "force_designation_create_api": lambda w: (
+        "POST",
+        "/force-designations",
+        None,
+        {"power": _new_power(w).pk, "valid_from": _in_days(1), "decision_reference": "Chief Constable's decision"},
+    ),
+    "force_designation_end_api": lambda w: (
+        "POST",
+        f"/force-designations/{_force_designation(w).pk}/end",
+        None,
+        {"valid_to": _in_days(30)},
+    ),
+    # Designations of PCSOs, and the powers they hold
+    "designation_list": lambda w: ("GET", "/designations", None, None),
+    "designation_detail": lambda w: ("GET", f"/designations/{_designation(w).pk}", None, None),
+    "designation_create": lambda w: (
+        "POST",
+        "/designations",
+        None,
+        {"person": w.charlie.pk, "powers": _grants(w), "valid_from": _in_days(0), **SIGNED},
+    ),
+    "designation_withdraw": lambda w: (
+        "POST",
+        f"/designations/{_designation(w).pk}/withdraw",
+        None,
+        {"reason": "Left the force."},
+    ),
+    "designation_change": lambda w: (
+        "POST",
+        f"/designations/{_designation(w).pk}/change",
+        None,
+        {"powers": _grants(w), "reason": "Reviewed.", **SIGNED},
+    ),
+    "my_powers": lambda w: ("GET", "/me/powers", None, None),
+    "person_powers": lambda w: ("GET", f"/people/{_pw(w).alice.pk}/powers", None, None),
+    # Training
+    "course_list": lambda w: ("GET", "/courses", None, None),
+    "course_create": lambda w: (
+        "POST",
+        "/courses",
+        None,
+        {"force": "cambridgeshire", "code": "first-aid", "title": "First aid", "kind": "first_aid", "valid_months": 12},
+    ),
+    "training_record_list": lambda w: ("GET", "/training-records", None, None),
+    "training_record_create": lambda w: (
+        "POST",
+        "/training-records",
+        None,
+        {
+            "person": w.charlie.pk,
+            "course": Course.objects.filter(force=_pw(w).force_a).earliest("pk").pk,
+            "completed_on": _in_days(-1),
+            "result": "passed",
+        },
+    ),
+    # Enforcement: the register, and each kind of record
+    "enforcement_list": lambda w: ("GET", "/enforcement", None, None),
+    "enforcement_detail": lambda w: ("GET", f"/enforcement/{_refused(w).pk}", None, None),
+    "name_address_create": lambda w: (
+        "POST",
+        "/enforcement/name-address",
+        None,
+        _where(w, reason="harm", offence_details="Kicked a bin over.", compliance="refused"),
+    ),
+    "name_address_detail": lambda w: ("GET", f"/enforcement/name-address/{_refused(w).pk}", None, None),
+    "detention_create": lambda w: (
+        "POST",
+        "/enforcement/detentions",
+        None,
+        {"requirement": _refused(w).pk, "occurred_at": _at(11), "constable_requested_at": _at(10)},
+    ),
+    "detention_detail": lambda w: ("GET", f"/enforcement/detentions/{_detention(w).pk}", None, None),
+    "detention_end_api": lambda w: (
+        "POST",
+        f"/enforcement/detentions/{(detention := _detention(w)).pk}/end",
+        None,
+        {
+            "version": detention.version,
+            "ended_at": _at(1),
+            "outcome": "constable_arrived",
+            "constable_arrived_at": _at(2),
+        },
+    ),
+    "penalty_notice_create": lambda w: (
+        "POST",
+        "/enforcement/penalty-notices",
+        None,
+        _where(
+            w,
+            subject_name="Kyle Smith",
+            subject_age=30,
+            subject_address="3 Mill Road, Cambridge",
+            offence=PenaltyOffence.objects.get(force=_pw(w).force_a, code="litter").pk,
+            issuing_authority=w.council.pk,
+            offence_details="Dropped a can.",
+        ),
+    ),
+    "penalty_notice_detail": lambda w: ("GET", f"/enforcement/penalty-notices/{_penalty(w).pk}", None, None),
+    "penalty_notice_status": lambda w: (
+        "POST",
+        f"/enforcement/penalty-notices/{(notice := _penalty(w)).pk}/status",
+        None,
+        {"status": "paid", "version": notice.version},
+    ),
+    "penalty_notice_pdf": lambda w: ("GET", f"/enforcement/penalty-notices/{_penalty(w).pk}/pdf", None, None),
+    "seizure_create": lambda w: (
+        "POST",
+        "/enforcement/seizures",
+        None,
+        _where(
+            w,
+            kind="vehicle_s59",
+            item="Red scooter",
+            quantity="1",
+            disposal="vehicle_removed",
+            registration="ab12 cde",
+            warning_impracticable_reason="Rider fled before a warning could be given",
+        ),
+    ),
+    "seizure_detail": lambda w: ("GET", f"/enforcement/seizures/{_seizure(w).pk}", None, None),
+    "vehicle_warning_create": lambda w: (
+        "POST",
+        "/enforcement/vehicle-warnings",
+        None,
+        _where(w, registration="ab12 cde", manner="Wheelies across the green."),
+    ),
+    "vehicle_warning_search": lambda w: (
+        "GET",
+        "/enforcement/vehicle-warnings/search",
+        {"registration": warn(_pw(w).alice).vehicle_warning.registration},
+        None,
+    ),
+    "vehicle_warning_detail": lambda w: ("GET", f"/enforcement/vehicle-warnings/{warn(_pw(w).alice).pk}", None, None),
+    "dispersal_authorisation_list": lambda w: ("GET", "/dispersal-authorisations", None, None),
+    "dispersal_authorisation_detail": lambda w: (
+        "GET",
+        f"/dispersal-authorisations/{_authorisation(w).pk}",
+        None,
+        None,
+    ),
+    "dispersal_authorisation_create": lambda w: (
+        "POST",
+        "/dispersal-authorisations",
+        None,
+        {
+            "neighbourhood": w.a1.pk,
+            "locality": "Market Square",
+            "starts_at": timezone.localtime(ago(hours=1)).isoformat(),
+            "ends_at": timezone.localtime(ago(hours=-20)).isoformat(),
+            "authorised_by_name": "Insp. Jane Doe",
+            "authorised_by_rank": "inspector",
+            "grounds": "Groups causing alarm to shoppers.",
+        },
+    ),
+    "dispersal_authorisation_end": lambda w: (
+        "POST",
+        f"/dispersal-authorisations/{_authorisation(w).pk}/end",
+        None,
+        {"reason": "Calm again."},
+    ),
+    "dispersal_create": lambda w: ("POST", "/enforcement/dispersals", None, _direction(w)),
+    "dispersal_detail": lambda w: ("GET", f"/enforcement/dispersals/{_dispersal(w).pk}", None, None),
 }
 # Who makes each call when a valid token is tried: a persona of the world, by attribute name. The
 # default is Erin, Cambridgeshire's force administrator, who administers the force (people, postings,
-# teams, partners, incident rules, planner settings, sharing agreements); the groups below are what
-# only others may do. A later group wins over an earlier one's prefixes.
+# teams, partners, incident rules, planner settings, sharing agreements, the powers catalogue, tariffs,
+# designations, training, the status of penalty notices); the groups below are what only others may
+# do. A later group wins over an earlier one's prefixes.
 DEFAULT_CALLER = "erin"
 CALLER: dict[str, str] = {
     # Alice, a PCSO in A1, records incidents, goes on patrol and manages ASB cases there.
@@ -366,16 +684,40 @@ CALLER: dict[str, str] = {
         [name for name in ENDPOINTS if name.startswith(("incident_", "alert_", "patrol_", "case_"))],
         "alice",
     ),
-    # Bob, the supervisor of A1 and A2, plans patrols there (hot-spot plans, their dosage, visibility
-    # hours, the planner) and shares cases with partners.
+    # Alice also uses her powers (the enforcement records), reads those records and the register, and
+    # the powers she holds.
     **dict.fromkeys(
-        [name for name in ENDPOINTS if name.startswith(("hotspot_plan_", "planner_"))]
+        [
+            name
+            for name in ENDPOINTS
+            if name.startswith(
+                (
+                    "enforcement_",
+                    "name_address_",
+                    "detention_",
+                    "penalty_notice_",
+                    "seizure_",
+                    "vehicle_warning_",
+                    "dispersal_",
+                )
+            )
+        ]
+        + ["my_powers"],
+        "alice",
+    ),
+    # Bob, the supervisor of A1 and A2, plans patrols there (hot-spot plans, their dosage, visibility
+    # hours, the planner), shares cases with partners and authorises dispersal in A1.
+    **dict.fromkeys(
+        [name for name in ENDPOINTS if name.startswith(("hotspot_plan_", "planner_", "dispersal_authorisation_"))]
         + ["neighbourhood_visibility", "case_share", "case_unshare"],
         "bob",
     ),
-    # Erin after all for the force's incident rules and planner settings, which only she may change
-    # (named here, as their prefixes would give them to Alice and Bob).
-    **dict.fromkeys(["incident_rules_detail", "incident_rules_update", "planner_settings_update"], "erin"),
+    # Erin after all for the force's incident rules and planner settings, which only she may change,
+    # and for the status of penalty notices, which the force processes (named here, as their prefixes
+    # would give them to Alice and Bob).
+    **dict.fromkeys(
+        ["incident_rules_detail", "incident_rules_update", "planner_settings_update", "penalty_notice_status"], "erin"
+    ),
     # Gus, of Cambridge City Council, finishes his organisation's task on a case shared with it.
     "task_finish": "gus",
 }

@@ -91,12 +91,63 @@ OPERATIONS = {
     ("put", "/api/v1/cases/{case_id}/parties/{party_id}"),
     ("put", "/api/v1/forces/{slug}/planner-settings"),
     ("put", "/api/v1/sharing-agreements/{agreement_id}"),
+    # Powers: catalogues, penalty offences and tariffs, force designations
+    ("get", "/api/v1/powers"),
+    ("post", "/api/v1/powers"),
+    ("get", "/api/v1/powers/compare"),
+    ("get", "/api/v1/powers/{power_id}"),
+    ("patch", "/api/v1/powers/{power_id}"),
+    ("post", "/api/v1/forces/{slug}/powers/load"),
+    ("get", "/api/v1/penalty-offences"),
+    ("get", "/api/v1/penalty-tariffs"),
+    ("post", "/api/v1/penalty-tariffs"),
+    ("post", "/api/v1/penalty-tariffs/{tariff_id}/end"),
+    ("get", "/api/v1/force-designations"),
+    ("post", "/api/v1/force-designations"),
+    ("post", "/api/v1/force-designations/{designation_id}/end"),
+    # Designations of PCSOs, and the powers held
+    ("get", "/api/v1/designations"),
+    ("post", "/api/v1/designations"),
+    ("get", "/api/v1/designations/{designation_id}"),
+    ("post", "/api/v1/designations/{designation_id}/withdraw"),
+    ("post", "/api/v1/designations/{designation_id}/change"),
+    ("get", "/api/v1/me/powers"),
+    ("get", "/api/v1/people/{person_id}/powers"),
+    # Training
+    ("get", "/api/v1/courses"),
+    ("post", "/api/v1/courses"),
+    ("get", "/api/v1/training-records"),
+    ("post", "/api/v1/training-records"),
+    # Enforcement
+    ("get", "/api/v1/enforcement"),
+    ("get", "/api/v1/enforcement/{record_id}"),
+    ("post", "/api/v1/enforcement/name-address"),
+    ("get", "/api/v1/enforcement/name-address/{record_id}"),
+    ("post", "/api/v1/enforcement/detentions"),
+    ("get", "/api/v1/enforcement/detentions/{record_id}"),
+    ("post", "/api/v1/enforcement/detentions/{record_id}/end"),
+    ("post", "/api/v1/enforcement/penalty-notices"),
+    ("get", "/api/v1/enforcement/penalty-notices/{record_id}"),
+    ("post", "/api/v1/enforcement/penalty-notices/{record_id}/status"),
+    ("get", "/api/v1/enforcement/penalty-notices/{record_id}/pdf"),
+    ("post", "/api/v1/enforcement/seizures"),
+    ("get", "/api/v1/enforcement/seizures/{record_id}"),
+    ("post", "/api/v1/enforcement/vehicle-warnings"),
+    ("get", "/api/v1/enforcement/vehicle-warnings/search"),
+    ("get", "/api/v1/enforcement/vehicle-warnings/{record_id}"),
+    ("get", "/api/v1/dispersal-authorisations"),
+    ("post", "/api/v1/dispersal-authorisations"),
+    ("get", "/api/v1/dispersal-authorisations/{authorisation_id}"),
+    ("post", "/api/v1/dispersal-authorisations/{authorisation_id}/end"),
+    ("post", "/api/v1/enforcement/dispersals"),
+    ("get", "/api/v1/enforcement/dispersals/{record_id}"),
 }
 WRITES = {op for op in OPERATIONS if op[0] in {"post", "patch", "put"}}
 # Writes that create something answer 201; the others (an update, a step of a flow) 200.
-NOT_CREATING = ("/end", "/status", "/neighbourhood", "/acknowledge", "/finish", "/close", "/withdraw")
+NOT_CREATING = ("/end", "/status", "/neighbourhood", "/acknowledge", "/finish", "/close", "/withdraw", "/load")
 CREATES = {op for op in WRITES if op[0] == "post" and not op[1].endswith(NOT_CREATING)}
-# 404: an id in the path, a force named in the query or body, or no neighbourhood at the point.
+# 404: an id in the path, a force (or a power, an offence) named in the query or body, or no
+# neighbourhood at the point.
 MAY_BE_NOT_FOUND = {op for op in OPERATIONS if "{" in op[1]} | {
     ("get", "/api/v1/neighbourhoods"),
     ("get", "/api/v1/neighbourhoods/locate"),
@@ -111,6 +162,9 @@ MAY_BE_NOT_FOUND = {op for op in OPERATIONS if "{" in op[1]} | {
     ("get", "/api/v1/planner/cells"),
     ("get", "/api/v1/planner/proposal"),
     ("post", "/api/v1/planner/plans"),
+    ("post", "/api/v1/powers"),
+    ("post", "/api/v1/penalty-tariffs"),
+    ("post", "/api/v1/force-designations"),
 }  # POST /incidents names no force: its point finds the neighbourhood (400 when none)
 # Writes on a record that carry the version read: 409 when someone changed it since.
 MAY_CONFLICT = {
@@ -122,6 +176,9 @@ MAY_CONFLICT = {
     ("patch", "/api/v1/cases/{case_id}"),
     ("post", "/api/v1/cases/{case_id}/risk-assessments"),
     ("post", "/api/v1/cases/{case_id}/close"),
+    ("patch", "/api/v1/powers/{power_id}"),
+    ("post", "/api/v1/enforcement/detentions/{record_id}/end"),
+    ("post", "/api/v1/enforcement/penalty-notices/{record_id}/status"),
 }
 # Writes whose body may be large (a boundary): 413 over the size limit.
 MAY_BE_TOO_LARGE = {("post", "/api/v1/neighbourhoods")}
@@ -156,7 +213,22 @@ WITH_QUERY = {
     ("get", "/api/v1/sharing-agreements"),
     ("get", "/api/v1/planner/cells"),
     ("get", "/api/v1/planner/proposal"),
+    ("get", "/api/v1/powers"),
+    ("get", "/api/v1/powers/compare"),
+    ("get", "/api/v1/penalty-offences"),
+    ("get", "/api/v1/penalty-tariffs"),
+    ("get", "/api/v1/force-designations"),
+    ("get", "/api/v1/designations"),
+    ("get", "/api/v1/me/powers"),
+    ("get", "/api/v1/people/{person_id}/powers"),
+    ("get", "/api/v1/courses"),
+    ("get", "/api/v1/training-records"),
+    ("get", "/api/v1/enforcement"),
+    ("get", "/api/v1/enforcement/vehicle-warnings/search"),
+    ("get", "/api/v1/dispersal-authorisations"),
 }
+# Operations that answer a file rather than JSON, by its media type.
+FILES = {("get", "/api/v1/enforcement/penalty-notices/{record_id}/pdf"): "application/pdf"}
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 
 
@@ -211,6 +283,16 @@ def test_every_operation_declares_its_errors_in_the_error_format(served: dict[st
             assert responses[status]["content"]["application/json"]["schema"] == ERROR_REF, (key, status)
         success = {status for status in responses if int(status) < 400}
         assert success == ({"201"} if key in CREATES else {"200"}), key
+
+
+def test_every_success_is_json_but_the_files(served: dict[str, Any]) -> None:
+    for key, operation in _operations(served).items():
+        (answer,) = (response for status, response in operation["responses"].items() if int(status) < 400)
+        if key in FILES:
+            assert answer["content"] == {FILES[key]: {"schema": {"type": "string", "format": "binary"}}}, key
+        else:
+            assert set(answer["content"]) == {"application/json"}, key
+            assert answer["content"]["application/json"]["schema"], key
 
 
 def test_the_error_schema_is_the_one_error_format(served: dict[str, Any]) -> None:

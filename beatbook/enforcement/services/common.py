@@ -249,7 +249,9 @@ def locked(*, actor: Person, enforcement: EnforcementRecord, expected_version: i
     (still allowed to record enforcement in that neighbourhood), StaleRecordError if it changed
     since `expected_version`."""
     current = EnforcementRecord.objects.select_for_update().select_related("force").get(pk=enforcement.pk)
-    if current.officer_id != actor.pk and not policy.is_system(actor):
+    if not policy.is_system(actor) and (
+        current.officer_id != actor.pk or not policy.can(actor, policy.Action.ENFORCE, current)
+    ):
         raise PermissionDenied(_("Only the officer who made this record may change it."))
     if expected_version is not None and current.version != expected_version:
         raise StaleRecordError(

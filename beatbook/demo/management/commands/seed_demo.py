@@ -13,6 +13,7 @@ from beatbook.demo import seeding
 from beatbook.demo.cases import seed_cases
 from beatbook.demo.incidents import seed_incidents
 from beatbook.demo.patrols import seed_patrols
+from beatbook.demo.powers import seed_enforcement, seed_powers
 
 
 class Command(BaseCommand):
@@ -59,12 +60,14 @@ class Command(BaseCommand):
         # (--if-empty) loads it again rather than skipping a world without incidents.
         with transaction.atomic():
             report = seeding.seed_world(seed=options["seed"])
-            incidents = patrols = cases = None
+            powers = seed_powers()
+            incidents = patrols = cases = enforcement = None
             if not options["no_incidents"]:
                 incidents = seed_incidents(seed=options["seed"], end=today())
                 patrols = seed_patrols(seed=options["seed"], end=today())
                 if not options["no_cases"]:  # opened from the incidents: none without them
                     cases = seed_cases(seed=options["seed"])
+                enforcement = seed_enforcement(seed=options["seed"])
         if options["verbosity"] > 0:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -72,6 +75,13 @@ class Command(BaseCommand):
                     f"{report.forces} forces, {report.neighbourhoods} neighbourhoods, {report.teams} teams, "
                     f"{report.partners} partner organisations, {report.people} people, "
                     f"{report.postings} postings."
+                )
+            )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded the powers catalogue into {powers.forces} forces with {powers.tariffs} example tariffs; "
+                    f"recorded {powers.training_records} training passes and {powers.designations} designations "
+                    f"in {powers.seconds:.1f} s."
                 )
             )
             if incidents is not None:
@@ -97,6 +107,13 @@ class Command(BaseCommand):
                         f"Recorded {cases.agreements} information-sharing agreements and {cases.cases} ASB cases "
                         f"({cases.open} open, {cases.closed} closed; {cases.shared} shared with a partner) "
                         f"in {cases.seconds:.1f} s."
+                    )
+                )
+            if enforcement is not None:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"Recorded {enforcement.records} enforcement records ({enforcement.refused} refused: "
+                        f"power not held) in {enforcement.seconds:.1f} s."
                     )
                 )
             self.stdout.write("The demo logins: manage.py demo_logins")

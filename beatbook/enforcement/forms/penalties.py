@@ -1,0 +1,165 @@
+"""Forms of penalty notices, and the fields every enforcement record's form shares
+(`RecordForm`, also used by the seizure and vehicle warning forms). They parse input; the
+services decide (an offence of another force, an amount outside the tariff or a recipient too
+young come back from the service as the field's error)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..reference import PenaltyStatus
+from ..selectors.penalties import OffenceGroup
+from ..services.common import RecordData
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A native date-and-time picker (London time)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format=DATETIME_FORMAT)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class IdField(forms.TypedChoiceField):
+    """One id from a list (or typed): any whole number here; the service says whether it may be
+    chosen."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(coerce=int, empty_value=None, **kwargs)
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value).isdigit()
+
+
+def now_field_value() -> str:
+    return timezone.localtime().replace(second=0, microsecond=0).strftime(DATETIME_FORMAT)
+
+
+class RecordForm(forms.Form):
+    """What every enforcement record asks: when, where (map point or the incident's), and who."""
+
+    occurred_at = forms.DateTimeField(
+        label=_("When?"),
+        widget=DateTimeInput(),
+        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
+        error_messages={"required": _("Enter when it happened"), "invalid": _("Enter a real date and time")},
+    )
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    lng = forms.FloatField(required=False, widget=forms.HiddenInput)
+    location_text = forms.CharField(
+        label=_("Place"), max_length=200, required=False, help_text=_("For example the street or the park.")
+    )
+    incident = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    subject_name = forms.CharField(label=_("Full name"), max_length=120, required=False)
+    subject_date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        widget=DateInput,
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": _("Enter a real date")},
+    )
+    subject_age = forms.IntegerField(
+        label=_("Apparent age"),
+        required=False,
+        min_value=0,
+        max_value=120,
+        help_text=_("Only if the date of birth is not known."),
+    )
+    subject_address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea, max_length=5000, required=False)
+
+    def clean_occurred_at(self) -> dt.datetime:
+        value: dt.datetime = self.cleaned_data["occurred_at"]
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+    def record_data(self) -> RecordData:
+        d = self.cleaned_data
+        return RecordData(
+            occurred_at=d["occurred_at"],
+            lat=d["lat"],
+            lng=d["lng"],
+            location_text=d["location_text"],
+            incident_id=d["incident"],
+            subject_name=d["subject_name"],
+            subject_date_of_birth=d["subject_date_of_birth"],
+            subject_age=d["subject_age"],
+            subject_address=d["subject_address"],
+            notes=d["notes"],
+        )
+
+
+class PenaltyForm(RecordForm):
+    """A penalty notice: the offence (grouped by power, with the amounts charged today), who
+    charges it, and what the person did. The amount is the tariff's; typed, it must match."""
+
+    offence = IdField(label=_("Offence"), error_messages={"required": _("Choose an offence")})
+    authority = IdField(
+        label=_("Issuing authority"),
+        required=False,
+        help_text=_("The council whose tariff applies, or the force itself."),
+    )
+    amount = forms.DecimalField(
+        label=_("Amount (£)"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=7,
+        decimal_places=2,
+        help_text=_("Leave blank to charge the tariff's amount."),
+    )
+    offence_details = forms.CharField(
+        label=_("What the person did"),
+        widget=forms.Textarea,
+        max_length=5000,
+        error_messages={"required": _("Say what the person did")},
+    )
+
+    def set_choices(
+        self, *, groups: list[OffenceGroup], authorities: Sequence[tuple[int, str]], force_name: str
+    ) -> None:
+        offence = self.fields["offence"]
+        assert isinstance(offence, forms.ChoiceField)
+        offence.choices = [
+            ("", _("Choose an offence")),
+            *((g.power_title, [(o.id, o.label) for o in g.offences]) for g in groups),
+        ]
+        authority = self.fields["authority"]
+        assert isinstance(authority, forms.ChoiceField)
+        authority.choices = [("", force_name), *authorities]
+        self.groups = groups
+
+
+class PenaltyStatusForm(forms.Form):
+    """Move a notice on: the next status and, for a cancellation, why."""
+
+    status = forms.ChoiceField(label=_("New status"), error_messages={"required": _("Choose a status")})
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea,
+        max_length=2000,
+        required=False,
+        help_text=_("Needed to cancel a notice."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(self, *args: Any, statuses: Sequence[PenaltyStatus] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["status"]
+        assert isinstance(field, forms.ChoiceField)
+        # Every status is accepted here (the service says which moves are allowed); the page
+        # offers only the allowed ones.
+        field.choices = PenaltyStatus.choices
+        self.offered = [(s.value, s.label) for s in statuses]
