@@ -105,7 +105,7 @@ def designation_power_at(*, person: Person, power: Power, at: dt.datetime) -> De
 def check_power(*, person: Person, force: Force, code: str, at: dt.datetime) -> PowerCheck:
     """Did `person` hold power `code` of `force` at `at`? Three indexed queries at most."""
     when = date_format(timezone.localtime(at), "j F Y H:i")
-    power = Power.objects.filter(force=force, code=code).first()
+    power = Power.objects.filter(force=force, code=code).order_by("pk").first()  # unique: no sort needed
     if power is None:
         reason = _("%(force)s has no power “%(code)s” in its catalogue.") % {"force": force.name, "code": code}
         return PowerCheck(held=False, reason=reason, code=code, at=at)

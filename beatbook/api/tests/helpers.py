@@ -40,10 +40,19 @@ from beatbook.org.models import Person
 PREFIX = "/api/v1"
 
 
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a key given twice (e.g. a status as 200 and as "200"): Python keeps
+    the last, but Swagger UI (js-yaml) refuses the whole document."""
+    keys = [key for key, _ in pairs]
+    assert len(set(keys)) == len(keys), f"a key given twice in the OpenAPI document: {keys}"
+    return dict(pairs)
+
+
 @cache
 def openapi_document() -> dict[str, Any]:
     """The document as served (round-tripped through JSON, as a client would read it)."""
-    document: dict[str, Any] = json.loads(json.dumps(ninja_api.get_openapi_schema(path_prefix=f"{PREFIX}/")))
+    served = json.dumps(ninja_api.get_openapi_schema(path_prefix=f"{PREFIX}/"))
+    document: dict[str, Any] = json.loads(served, object_pairs_hook=_no_duplicate_keys)
     return document
 
 

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from beatbook.enforcement.models import EnforcementRecord
+from beatbook.enforcement.selectors.common import viewed
 from beatbook.enforcement.selectors.penalties import penalty_get_for
 from beatbook.enforcement.services.common import RecordData
 from beatbook.enforcement.services.penalties import penalty_issue, penalty_pdf, penalty_status_change
@@ -132,7 +133,10 @@ def penalty_notice_create(request: HttpRequest, payload: PenaltyIn) -> Status[Pe
     summary="One penalty notice the caller can see",
 )
 def penalty_notice_detail(request: HttpRequest, record_id: int) -> PenaltyRecordOut:
-    return _out(penalty_get_for(actor=actor_of(request), pk=record_id))
+    actor = actor_of(request)
+    found = penalty_get_for(actor=actor, pk=record_id)
+    viewed(actor=actor, enforcement=found, meta=meta_of(request))  # it names the recipient
+    return _out(found)
 
 
 @router.post(
@@ -159,7 +163,7 @@ def penalty_notice_status(request: HttpRequest, record_id: int, payload: Penalty
 
 @router.get(
     "/enforcement/penalty-notices/{int:record_id}/pdf",
-    response={200: None, **error_responses(401, 404)},
+    response=error_responses(401, 404),  # the 200 (a PDF) is declared in openapi_extra
     summary="The printable notice (A4 PDF); the printing is audited",
     openapi_extra={
         "responses": {

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from beatbook.enforcement.models import EnforcementRecord
+from beatbook.enforcement.selectors.common import viewed
 from beatbook.enforcement.selectors.seizures import (
     seizure_get_for,
     vehicle_warning_get_for,
@@ -110,7 +111,10 @@ def seizure_create(request: HttpRequest, payload: SeizureIn) -> Status[SeizureRe
     summary="One seizure the caller can see",
 )
 def seizure_detail(request: HttpRequest, record_id: int) -> SeizureRecordOut:
-    return _seizure_out(seizure_get_for(actor=actor_of(request), pk=record_id))
+    actor = actor_of(request)
+    found = seizure_get_for(actor=actor, pk=record_id)
+    viewed(actor=actor, enforcement=found, meta=meta_of(request))
+    return _seizure_out(found)
 
 
 @router.post(
@@ -169,4 +173,7 @@ def vehicle_warning_search(request: HttpRequest, filters: Query[WarningSearchQue
     summary="One s.59 vehicle warning the caller can see",
 )
 def vehicle_warning_detail(request: HttpRequest, record_id: int) -> VehicleWarningRecordOut:
-    return _warning_out(vehicle_warning_get_for(actor=actor_of(request), pk=record_id))
+    actor = actor_of(request)
+    found = vehicle_warning_get_for(actor=actor, pk=record_id)
+    viewed(actor=actor, enforcement=found, meta=meta_of(request))
+    return _warning_out(found)

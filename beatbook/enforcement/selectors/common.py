@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from beatbook.audit.models import EventType
+from beatbook.audit.services import NO_META, AuditMeta, record
 from beatbook.core import geo
 from beatbook.org import policy
 from beatbook.org.models import Neighbourhood
@@ -59,3 +61,15 @@ def neighbourhood_at(*, lat: float, lng: float, force_ids: list[int]) -> Neighbo
         if geo.contains(nb.boundary, lat, lng):
             return nb
     return None
+
+
+def viewed(*, actor: policy.Actor | None, enforcement: EnforcementRecord, meta: AuditMeta = NO_META) -> None:
+    """Audit a read of one record (it holds the subject's name and address): its kind only."""
+    record(
+        actor=actor,
+        event=EventType.ENFORCEMENT_VIEWED,
+        obj=enforcement,
+        neighbourhood_id=enforcement.neighbourhood_id,
+        after={"kind": enforcement.kind},
+        meta=meta,
+    )

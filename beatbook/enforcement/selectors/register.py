@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from beatbook.audit.models import EventType
-from beatbook.audit.services import NO_META, AuditMeta, record, record_in_forces
+from beatbook.audit.services import NO_META, AuditMeta, record_in_forces
 from beatbook.org import policy
 from beatbook.org.models import Person
 from beatbook.org.selectors import get_visible
@@ -28,7 +28,7 @@ from beatbook.powers.models import Power
 
 from ..models import EnforcementRecord
 from ..reference import Compliance, DetentionOutcome, Disposal, PenaltyStatus, RecordKind, SeizureKind
-from .common import records_visible_to
+from .common import records_visible_to, viewed
 
 EXPORT_LIMIT = 50_000
 # Everything a record page or a register row shows, in the one query that reads the rows.
@@ -146,14 +146,7 @@ def record_open_for(
     """One visible record (of `kind`, if given) with every detail the record page shows, or 404;
     the read is audited (`ENFORCEMENT_VIEWED`: the record holds the subject's name and address)."""
     found = record_with_details(actor=actor, pk=pk, kind=kind)
-    record(
-        actor=actor,
-        event=EventType.ENFORCEMENT_VIEWED,
-        obj=found,
-        neighbourhood_id=found.neighbourhood_id,
-        after={"kind": found.kind},
-        meta=meta,
-    )
+    viewed(actor=actor, enforcement=found, meta=meta)
     return found
 
 

@@ -141,6 +141,7 @@ def catalogue_load(
         actor=actor,
         event=EventType.POWERS_CATALOGUE_LOADED,
         obj=force,
+        force_id=force.pk,
         after={
             "version": version,
             "powers_added": powers_added,
