@@ -11,25 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..reference import DetentionOutcome
-from .penalties import DATETIME_FORMAT, DateTimeInput
-
-
-def moment_field(label: Any, *, help_text: Any = "") -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label,
-        required=False,
-        help_text=help_text,
-        widget=DateTimeInput(),
-        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
-        error_messages={"invalid": _("Enter a real date and time")},
-    )
-
-
-def aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is None or timezone.is_aware(value):
-        return value
-    return timezone.make_aware(value)
-
+from .common import aware, moment_field
 
 OUTCOMES = [("", _("Choose how it ended")), *DetentionOutcome.choices]
 

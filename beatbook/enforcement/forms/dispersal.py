@@ -18,42 +18,7 @@ from beatbook.org.models import Neighbourhood
 from ..models import DispersalAuthorisation
 from ..reference import AuthorisingRank, RemovedTo
 from ..services.common import RecordData
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeInput(forms.DateTimeInput):
-    """A native date-and-time picker (London time)."""
-
-    input_type = "datetime-local"
-
-    def __init__(self) -> None:
-        super().__init__(format=DATETIME_FORMAT)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-def _moment(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=DateTimeInput(),
-        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
-        error_messages={"required": _("Enter the date and time"), "invalid": _("Enter a real date and time")},
-    )
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    return value if timezone.is_aware(value) else timezone.make_aware(value)
-
-
-def local_now() -> str:
-    return timezone.localtime().replace(second=0, microsecond=0).strftime(DATETIME_FORMAT)
+from .common import DateInput, aware, moment_field
 
 
 class AuthorisationForm(forms.Form):
@@ -79,8 +44,8 @@ class AuthorisationForm(forms.Form):
         max_length=100_000,
         help_text=_("If given, directions can only be given inside it."),
     )
-    starts_at = _moment(_("From"))
-    ends_at = _moment(_("Until"), help_text=_("At most 48 hours after the start (s.34)."))
+    starts_at = moment_field(_("From"), required=True)
+    ends_at = moment_field(_("Until"), help_text=_("At most 48 hours after the start (s.34)."), required=True)
     authorised_by_name = forms.CharField(
         label=_("Authorised by"), max_length=160, error_messages={"required": _("Give the authorising officer's name")}
     )
@@ -107,10 +72,10 @@ class AuthorisationForm(forms.Form):
         field.queryset = neighbourhoods
 
     def clean_starts_at(self) -> dt.datetime | None:
-        return _aware(self.cleaned_data.get("starts_at"))
+        return aware(self.cleaned_data.get("starts_at"))
 
     def clean_ends_at(self) -> dt.datetime | None:
-        return _aware(self.cleaned_data.get("ends_at"))
+        return aware(self.cleaned_data.get("ends_at"))
 
     def clean_boundary(self) -> dict[str, Any] | None:
         raw = (self.cleaned_data.get("boundary") or "").strip()
@@ -145,7 +110,7 @@ class DispersalForm(forms.Form):
         choices=[],
         error_messages={"required": _("Choose the authorisation"), "invalid_choice": _("Choose the authorisation")},
     )
-    occurred_at = _moment(_("When was the direction given?"))
+    occurred_at = moment_field(_("When was the direction given?"), required=True)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     lng = forms.FloatField(required=False, widget=forms.HiddenInput)
     location_text = forms.CharField(label=_("Place"), max_length=200, required=False)
@@ -168,7 +133,9 @@ class DispersalForm(forms.Form):
         max_length=2000,
         error_messages={"required": _("Say which area the person must leave")},
     )
-    excluded_until = _moment(_("Not to return until"), help_text=_("At most 48 hours after the direction."))
+    excluded_until = moment_field(
+        _("Not to return until"), help_text=_("At most 48 hours after the direction."), required=True
+    )
     leave_by = forms.CharField(label=_("Time and route of leaving (optional)"), max_length=200, required=False)
     in_writing = forms.BooleanField(label=_("Given in writing"), required=False, initial=True)
     not_in_writing_reason = forms.CharField(
@@ -205,10 +172,10 @@ class DispersalForm(forms.Form):
         ]
 
     def clean_occurred_at(self) -> dt.datetime | None:
-        return _aware(self.cleaned_data.get("occurred_at"))
+        return aware(self.cleaned_data.get("occurred_at"))
 
     def clean_excluded_until(self) -> dt.datetime | None:
-        return _aware(self.cleaned_data.get("excluded_until"))
+        return aware(self.cleaned_data.get("excluded_until"))
 
     def record_data(self) -> RecordData:
         d = self.cleaned_data

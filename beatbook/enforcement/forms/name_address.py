@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..reference import Compliance, RelevantOffence
-from .penalties import RecordForm
+from .common import RecordForm
 
 
 class NameAddressForm(RecordForm):

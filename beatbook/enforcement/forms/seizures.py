@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..reference import Disposal, SeizureKind
-from .penalties import DateInput, RecordForm
+from .common import DateInput, RecordForm
 
 
 def _blank(choices: list[tuple[str, Any]], label: Any) -> list[tuple[str, Any]]:

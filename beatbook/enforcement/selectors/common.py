@@ -6,9 +6,7 @@ from django.db.models import Q, QuerySet
 
 from beatbook.audit.models import EventType
 from beatbook.audit.services import NO_META, AuditMeta, record
-from beatbook.core import geo
 from beatbook.org import policy
-from beatbook.org.models import Neighbourhood
 from beatbook.org.selectors import get_visible
 
 from ..models import DispersalAuthorisation, EnforcementRecord
@@ -45,22 +43,6 @@ def record_get_for(*, actor: policy.Actor | None, pk: object) -> EnforcementReco
         ),
         pk,
     )
-
-
-def neighbourhood_at(*, lat: float, lng: float, force_ids: list[int]) -> Neighbourhood | None:
-    """The active neighbourhood of one of these forces whose boundary holds the point."""
-    candidates = Neighbourhood.objects.filter(
-        force_id__in=force_ids,
-        is_active=True,
-        min_lat__lte=lat,
-        max_lat__gte=lat,
-        min_lng__lte=lng,
-        max_lng__gte=lng,
-    ).select_related("force")
-    for nb in candidates.order_by("id"):
-        if geo.contains(nb.boundary, lat, lng):
-            return nb
-    return None
 
 
 def viewed(*, actor: policy.Actor | None, enforcement: EnforcementRecord, meta: AuditMeta = NO_META) -> None:

@@ -26,14 +26,15 @@ from beatbook.audit.services import NO_META, AuditMeta, record
 from beatbook.core import geo
 from beatbook.core.concurrency import StaleRecordError
 from beatbook.core.references import next_reference
-from beatbook.incidents.selectors import incidents_visible_to
+from beatbook.incidents.selectors import incidents_visible_to, neighbourhood_at
 from beatbook.org import policy
 from beatbook.org.models import Neighbourhood, Person
 from beatbook.powers.check import PowerCheck, check_power
 
 from ..models import EnforcementRecord
 from ..reference import RecordKind
-from ..selectors.common import neighbourhood_at
+from ..selectors.common import viewed
+from ..selectors.register import record_with_details
 
 CLOCK_SKEW = dt.timedelta(minutes=2)
 OLDEST_AGE = 120
@@ -265,3 +266,12 @@ def touch(*, actor: Person, enforcement: EnforcementRecord) -> None:
     enforcement.version += 1
     enforcement.updated_by = actor
     enforcement.save(update_fields=["version", "updated_by", "updated_at"])
+
+
+def open_record(*, actor: Person, pk: object, kind: RecordKind, meta: AuditMeta, audited: bool) -> EnforcementRecord:
+    """One visible record of `kind` with its details (one query; 404 otherwise), its read audited
+    unless it is the answer to the write that made or changed it (`audited=False`)."""
+    found = record_with_details(actor=actor, pk=pk, kind=kind)
+    if audited:
+        viewed(actor=actor, enforcement=found, meta=meta)
+    return found

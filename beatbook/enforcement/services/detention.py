@@ -24,7 +24,6 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,9 +36,9 @@ from beatbook.powers.reference import DETAIN
 
 from ..models import Detention, EnforcementRecord, NameAddressRequirement
 from ..reference import Compliance, DetentionOutcome, RecordKind, RelevantOffence
-from ..selectors.common import record_get_for, records_visible_to
-from .common import CLOCK_SKEW, RecordData, existing, locked, record_created, save_record, touch
-from .name_address import merge_errors, prepare_with, record_viewed
+from ..selectors.common import records_visible_to
+from .common import CLOCK_SKEW, RecordData, existing, locked, open_record, record_created, save_record, touch
+from .name_address import merge_errors, prepare_with
 
 # The law's ceiling: a force may designate a shorter limit, never a longer one.
 MAX_LIMIT_MINUTES = 30
@@ -387,12 +386,4 @@ def detention_open_for(
     """One detention the actor can see, with its detail row and its requirement (404 for one
     not visible or of another kind). The read is audited (it holds a name and an address) unless
     it is the answer to the write that made or changed it (`audited=False`)."""
-    enforcement = record_get_for(actor=actor, pk=pk)
-    if enforcement.kind != RecordKind.DETENTION:
-        raise Http404(_("Not found."))
-    detention = Detention.objects.select_related("requirement__record").get(record=enforcement)
-    detention.record = enforcement
-    enforcement.detention = detention
-    if audited:
-        record_viewed(actor=actor, enforcement=enforcement, meta=meta)
-    return enforcement
+    return open_record(actor=actor, pk=pk, kind=RecordKind.DETENTION, meta=meta, audited=audited)

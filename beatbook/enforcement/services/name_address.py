@@ -14,22 +14,20 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from beatbook.audit.models import EventType
-from beatbook.audit.services import NO_META, AuditMeta, record
+from beatbook.audit.services import NO_META, AuditMeta
 from beatbook.org.models import Person
 from beatbook.powers.reference import REQUIRE_NAME_ADDRESS
 
 from ..models import EnforcementRecord, NameAddressRequirement
 from ..reference import Compliance, RecordKind, RelevantOffence
-from ..selectors.common import record_get_for
 from .common import (
     PowerNotHeldError,
     Prepared,
     RecordData,
     existing,
+    open_record,
     prepare_record,
     record_created,
     save_record,
@@ -136,23 +134,4 @@ def name_address_open_for(
     """One requirement the actor can see, with its detail row (404 for one not visible or of
     another kind, as for one that does not exist). The read is audited (it holds a name and an
     address) unless it is the answer to the write that made it (`audited=False`)."""
-    enforcement = record_get_for(actor=actor, pk=pk)
-    if enforcement.kind != RecordKind.NAME_ADDRESS:
-        raise Http404(_("Not found."))
-    enforcement.name_address = NameAddressRequirement.objects.get(record=enforcement)
-    if audited:
-        record_viewed(actor=actor, enforcement=enforcement, meta=meta)
-    return enforcement
-
-
-def record_viewed(*, actor: Person, enforcement: EnforcementRecord, meta: AuditMeta = NO_META) -> None:
-    """Audit the reading of one record (no personal data in the event)."""
-    with transaction.atomic():
-        record(
-            actor=actor,
-            event=EventType.ENFORCEMENT_VIEWED,
-            obj=enforcement,
-            neighbourhood_id=enforcement.neighbourhood_id,
-            after={"reference": enforcement.reference, "kind": enforcement.kind},
-            meta=meta,
-        )
+    return open_record(actor=actor, pk=pk, kind=RecordKind.NAME_ADDRESS, meta=meta, audited=audited)

@@ -17,12 +17,12 @@ from beatbook.enforcement.models import EnforcementRecord
 from beatbook.enforcement.reference import RecordKind
 from beatbook.enforcement.selectors.common import (
     authorisations_visible_to,
-    neighbourhood_at,
     record_get_for,
     records_visible_to,
 )
 from beatbook.enforcement.services.common import PowerNotHeldError, existing, locked, touch
 from beatbook.incidents import services as incident_services
+from beatbook.incidents.selectors import neighbourhood_at
 from beatbook.incidents.tests.factories import incident_data
 from beatbook.powers.models import Designation, DesignationPower, ForceDesignation
 from beatbook.powers.reference import DISPERSAL, REQUIRE_NAME_ADDRESS

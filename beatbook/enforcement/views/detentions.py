@@ -20,8 +20,8 @@ from beatbook.org import policy
 from beatbook.org.models import Person
 from beatbook.org.views.common import actor_of, meta_of, posted
 
+from ..forms.common import now_field_value
 from ..forms.detention import DetentionEndForm, DetentionStartForm
-from ..forms.penalties import now_field_value
 from ..models import Detention, EnforcementRecord, NameAddressRequirement
 from ..reference import RecordKind
 from ..selectors.common import record_get_for

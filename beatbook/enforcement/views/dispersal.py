@@ -23,7 +23,8 @@ from beatbook.incidents.selectors import incidents_visible_to
 from beatbook.org import policy
 from beatbook.org.views.common import actor_of, crumbs, history_context, meta_of, posted
 
-from ..forms.dispersal import AuthorisationForm, DispersalForm, EndForm, local_now
+from ..forms.common import now_field_value
+from ..forms.dispersal import AuthorisationForm, DispersalForm, EndForm
 from ..models import DispersalAuthorisation
 from ..selectors import dispersal as selectors
 from ..services import dispersal as services
@@ -60,7 +61,7 @@ def authorisation_new(request: HttpRequest) -> HttpResponse:
     areas = selectors.authorising_neighbourhoods(actor)
     if not areas.exists():
         raise PermissionDenied(_("You do not have permission to do that."))
-    form = AuthorisationForm(posted(request), neighbourhoods=areas, initial={"starts_at": local_now()})
+    form = AuthorisationForm(posted(request), neighbourhoods=areas, initial={"starts_at": now_field_value()})
     saved = submit(
         form,
         lambda: services.authorisation_create(
@@ -152,7 +153,7 @@ def dispersal_new(request: HttpRequest) -> HttpResponse:
     authorisations = list(selectors.authorisations_to_direct_under(actor, timezone.now()))
     wanted = parse_positive_int(request.GET.get("incident"), 0)
     incident = incidents_visible_to(actor).filter(pk=wanted).first() if wanted else None
-    initial: dict[str, Any] = {"occurred_at": local_now(), "in_writing": True}
+    initial: dict[str, Any] = {"occurred_at": now_field_value(), "in_writing": True}
     if incident is not None:
         initial |= {"incident": incident.pk, "lat": incident.lat, "lng": incident.lng}
     if len(authorisations) == 1:

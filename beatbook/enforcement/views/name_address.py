@@ -24,8 +24,8 @@ from beatbook.org import policy
 from beatbook.org.selectors import get_visible
 from beatbook.org.views.common import actor_of, crumbs, meta_of, posted
 
+from ..forms.common import now_field_value
 from ..forms.name_address import NameAddressForm
-from ..forms.penalties import now_field_value
 from ..reference import RecordKind
 from ..services.common import PowerNotHeldError
 from ..services.name_address import name_address_require

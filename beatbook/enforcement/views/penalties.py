@@ -24,7 +24,8 @@ from beatbook.org import policy
 from beatbook.org.models import Person
 from beatbook.org.views.common import actor_of, crumbs, meta_of, posted
 
-from ..forms.penalties import PenaltyForm, PenaltyStatusForm, now_field_value
+from ..forms.common import now_field_value
+from ..forms.penalties import PenaltyForm, PenaltyStatusForm
 from ..selectors.penalties import issuing_authorities, offence_groups, penalty_get_for
 from ..services.penalties import next_statuses, penalty_issue, penalty_pdf, penalty_status_change
 
