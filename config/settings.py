@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "beatbook.learning",
     "beatbook.powers",
     "beatbook.enforcement",
+    "beatbook.community",
+    "beatbook.opendata",
     "beatbook.api",
     "beatbook.demo",
 ]

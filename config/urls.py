@@ -23,7 +23,12 @@ urlpatterns = [
     path("powers/", include("beatbook.powers.urls")),
     path("enforcement/", include("beatbook.enforcement.urls")),
     path("learning/", include("beatbook.learning.urls")),
+    path("community/", include("beatbook.community.urls")),
+    path("open-data/", include("beatbook.opendata.urls")),
+    path("public/", include("beatbook.community.public_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api_v1_urls()),
+    # The police.uk-compatible public API: after /api/v1/, whose paths its catch-alls would take.
+    path("api/", include("beatbook.opendata.policeuk_urls")),
     path("admin/", admin.site.urls),
 ]

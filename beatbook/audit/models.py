@@ -110,6 +110,28 @@ class EventType(models.IntegerChoices):
     DISPERSAL_AUTHORISED = 930, _("Dispersal authorisation recorded")
     DISPERSAL_AUTHORISATION_ENDED = 931, _("Dispersal authorisation ended early")
 
+    ENGAGEMENT_EVENT_CREATED = 1001, _("Engagement event planned")
+    ENGAGEMENT_EVENT_UPDATED = 1002, _("Engagement event updated")
+    ENGAGEMENT_EVENT_RECORDED = 1003, _("Engagement event recorded as held")
+    ENGAGEMENT_EVENT_CANCELLED = 1004, _("Engagement event cancelled")
+    ENGAGEMENT_EVENTS_EXPORTED = 1005, _("Engagement events exported")
+    PRIORITY_CREATED = 1011, _("Neighbourhood priority set")
+    PRIORITY_UPDATED = 1012, _("Neighbourhood priority updated")
+    PRIORITY_ACTION_ADDED = 1013, _("Action recorded on a priority")
+    PRIORITY_STATUS_CHANGED = 1014, _("Neighbourhood priority status changed")
+    PRIORITY_PUBLISHED = 1015, _("Neighbourhood priority published")
+    PRIORITY_UNPUBLISHED = 1016, _("Neighbourhood priority withdrawn from publication")
+    PRIORITIES_EXPORTED = 1017, _("Neighbourhood priorities exported")
+    COMMUNITY_SETTINGS_UPDATED = 1021, _("Community settings updated")
+    NEIGHBOURHOOD_PAGE_UPDATED = 1022, _("Public neighbourhood page updated")
+    PUBLIC_PROFILE_UPDATED = 1023, _("Public profile updated")
+
+    CRIME_IMPORT_STARTED = 1101, _("police.uk crime file import started")
+    CRIME_IMPORT_FINISHED = 1102, _("police.uk crime file imported")
+    CRIMES_PUBLISHED = 1103, _("Incidents published as open data")
+    PUBLIC_CRIMES_EXPORTED = 1104, _("Public crimes exported")
+    SNAP_POINTS_LOADED = 1105, _("Snap points loaded")
+
 
 class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:

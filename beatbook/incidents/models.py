@@ -108,6 +108,14 @@ class Incident(models.Model):
     risk_level = models.CharField(_("overall risk"), max_length=10, choices=Level.choices)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     outcome = models.TextField(_("outcome"), blank=True)
+    is_publishable = models.BooleanField(
+        _("publish on the public crime map"),
+        default=False,
+        help_text=_(
+            "Published by month as police.uk does: the category and an anonymous nearby point with a street name, "
+            "never the address, the people or the description."
+        ),
+    )
     is_repeat_victim = models.BooleanField(_("repeat victim"), default=False)
     is_repeat_location = models.BooleanField(_("repeat location"), default=False)
     created_by = models.ForeignKey(

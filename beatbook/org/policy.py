@@ -60,14 +60,19 @@ class Action(StrEnum):
     ENFORCE = "enforcement.record"
     AUTHORISE_DISPERSAL = "enforcement.authorise_dispersal"
     PROCESS_PENALTIES = "enforcement.process_penalties"
+    ENGAGE = "community.engage"
+    MANAGE_PUBLICATION = "community.manage_publication"
+    MANAGE_OPEN_DATA = "opendata.manage"
 
 
 # Roles that make a posting without an area cover its whole force.
 FORCE_SCOPE_ROLES = frozenset(set(Role) - {Role.PARTNER})
 # What each role may do beyond viewing, within the scope its postings give.
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
-    Role.PCSO: frozenset({Action.RECORD_INCIDENT, Action.PATROL, Action.MANAGE_ASB_CASES, Action.ENFORCE}),
-    Role.OFFICER: frozenset({Action.RECORD_INCIDENT, Action.PATROL, Action.MANAGE_ASB_CASES}),
+    Role.PCSO: frozenset(
+        {Action.RECORD_INCIDENT, Action.PATROL, Action.MANAGE_ASB_CASES, Action.ENFORCE, Action.ENGAGE}
+    ),
+    Role.OFFICER: frozenset({Action.RECORD_INCIDENT, Action.PATROL, Action.MANAGE_ASB_CASES, Action.ENGAGE}),
     Role.SUPERVISOR: frozenset(
         {
             Action.RECORD_INCIDENT,
@@ -76,12 +81,13 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.MANAGE_ASB_CASES,
             Action.SHARE_ASB_CASES,
             Action.AUTHORISE_DISPERSAL,
+            Action.ENGAGE,
         }
     ),
     Role.TUTOR: frozenset(),
     Role.ASSESSOR: frozenset(),
     Role.TRAINER: frozenset({Action.RECORD_TRAINING}),
-    Role.ANALYST: frozenset(),
+    Role.ANALYST: frozenset({Action.MANAGE_OPEN_DATA}),
     Role.RECRUITER: frozenset(),
     Role.PARTNER: frozenset(),
     Role.FORCE_ADMIN: frozenset(
@@ -95,6 +101,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.DESIGNATE_POWERS,
             Action.RECORD_TRAINING,
             Action.PROCESS_PENALTIES,
+            Action.MANAGE_PUBLICATION,
+            Action.MANAGE_OPEN_DATA,
         }
     ),
     Role.AUDITOR: frozenset({Action.SEARCH_AUDIT, Action.VERIFY_AUDIT, Action.VIEW_JOBS}),
@@ -113,6 +121,8 @@ FORCE_LEVEL_ACTIONS = frozenset(
         Action.DESIGNATE_POWERS,
         Action.RECORD_TRAINING,
         Action.PROCESS_PENALTIES,
+        Action.MANAGE_PUBLICATION,
+        Action.MANAGE_OPEN_DATA,
     }
 )
 # Area-level actions: allowed in the neighbourhoods that a posting of a role holding the action
@@ -126,6 +136,7 @@ AREA_ACTIONS = frozenset(
         Action.SHARE_ASB_CASES,
         Action.ENFORCE,
         Action.AUTHORISE_DISPERSAL,
+        Action.ENGAGE,
     }
 )
 

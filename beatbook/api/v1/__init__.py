@@ -27,15 +27,19 @@ from . import (
     enforcement_register,
     enforcement_seizures,
     errors,
+    events,
     forces,
     incidents,
     me,
     neighbourhoods,
+    opendata,
     partners,
     patrols,
     people,
     planner,
     powers,
+    priorities,
+    publication,
     teams,
     training,
 )
@@ -113,6 +117,10 @@ def build_api() -> NinjaAPI:
         enforcement_penalties,
         enforcement_seizures,
         enforcement_dispersal,
+        events,
+        priorities,
+        publication,
+        opendata,
     ):
         api.add_router("", module.router)
     return api

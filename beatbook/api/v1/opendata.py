@@ -1,0 +1,7 @@
+"""API operations: opendata (see docs/reference/api.md)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["opendata"])
