@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from .views import public
 
 app_name = "public"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [*public.urlpatterns]

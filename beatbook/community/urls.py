@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from .views import events, priorities, publication
 
 app_name = "community"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [*events.urlpatterns, *priorities.urlpatterns, *publication.urlpatterns]

@@ -1,8 +1,9 @@
-"""Staff pages of open data (crime imports, publication of incidents, exports), at /open-data/."""
+"""Staff pages of open data (crime imports, publication of incidents) and the public crime
+downloads, at /open-data/."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from .views import exports, imports
 
 app_name = "opendata"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [*imports.urlpatterns, *exports.urlpatterns]

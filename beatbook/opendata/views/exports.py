@@ -1,0 +1,7 @@
+"""Open data pages: exports."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
