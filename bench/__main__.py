@@ -1,6 +1,7 @@
 """`python -m bench`: run the benchmarks on SQLite (and PostgreSQL if DATABASE_URL is set) and
 write docs/performance.md. `python -m bench --powers`: the powers check's benchmark alone, which
-replaces only its section of docs/performance.md."""
+replaces only its section of docs/performance.md; `python -m bench --opendata`: the open data's
+(crimes-street and the CSV import) alone, likewise."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import powers_report
+from . import opendata_report, powers_report
 from .report import DOC, EngineRun, write
 
 ROOT = Path(__file__).resolve().parent.parent
+# The benchmarks that run alone, each rewriting only its own section of the document.
+SECTIONS = {"--powers": powers_report.splice, "--opendata": opendata_report.splice}
 
 
-def run_engine(engine: str, tmp: Path, *, powers_only: bool = False) -> EngineRun:
-    """One engine's benchmarks in a process of their own (with `powers_only`, the powers check's alone)."""
+def run_engine(engine: str, tmp: Path, *, only: str = "") -> EngineRun:
+    """One engine's benchmarks in a process of their own (with `only`, "--powers" or "--opendata":
+    that benchmark alone)."""
     out = tmp / f"{engine}.json"
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings")
     if engine == "sqlite":
@@ -29,7 +33,7 @@ def run_engine(engine: str, tmp: Path, *, powers_only: bool = False) -> EngineRu
         env["BEATBOOK_BENCH_TEST_DB"] = f"beatbook_bench_{os.getpid()}"
     print(f"bench: {engine}", flush=True)
     load_before = os.getloadavg()[0]
-    args = ["--powers", str(out)] if powers_only else [str(out)]
+    args = [only, str(out)] if only else [str(out)]
     subprocess.run([sys.executable, "-m", "bench.run", *args], env=env, cwd=ROOT, check=True)  # noqa: S603
     payload = json.loads(out.read_text(encoding="utf-8"))
     return EngineRun(
@@ -40,6 +44,7 @@ def run_engine(engine: str, tmp: Path, *, powers_only: bool = False) -> EngineRu
         plans=payload.get("plans", []),
         planner=payload.get("planner", {}),
         powers=payload.get("powers", {}),
+        opendata=payload.get("opendata", {}),
         load=(load_before, os.getloadavg()[0]),
     )
 
@@ -47,12 +52,12 @@ def run_engine(engine: str, tmp: Path, *, powers_only: bool = False) -> EngineRu
 def main() -> int:
     engines = ["sqlite", "postgresql"] if os.environ.get("DATABASE_URL") else ["sqlite"]
     skipped = [] if "postgresql" in engines else ["PostgreSQL (set DATABASE_URL to include it)"]
-    powers_only = "--powers" in sys.argv[1:]
+    only = next((arg for arg in sys.argv[1:] if arg in SECTIONS), "")
     with tempfile.TemporaryDirectory(prefix="beatbook-bench-") as tmp:
-        runs = [run_engine(engine, Path(tmp), powers_only=powers_only) for engine in engines]
-    if powers_only:
-        # The powers check alone: its section is replaced, the rest of the document is left as it was.
-        powers_report.splice(DOC, runs)
+        runs = [run_engine(engine, Path(tmp), only=only) for engine in engines]
+    if only:
+        # One benchmark alone: its section is replaced, the rest of the document is left as it was.
+        SECTIONS[only](DOC, runs)
         doc = DOC
     else:
         doc = write(runs, skipped)
@@ -62,6 +67,8 @@ def main() -> int:
             stats = result["stats"]
             figures = f"median {stats['median_ms']:.3f} ms, p95 {stats['p95_ms']:.3f} ms" if stats else result["note"]
             print(f"  {run.vendor:10} {result['key']:18} {figures}")
+        for line in opendata_report.summary(run):
+            print(f"  {run.vendor:10} {line}")
     return 0
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import django
 
-from . import floors, incident_report, planner_report, powers_report
+from . import floors, incident_report, opendata_report, planner_report, powers_report
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 VENDOR_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -27,6 +27,7 @@ class EngineRun:
     plans: list[dict[str, Any]]  # repeat detection's query plans (bench.incident_cases.Plan)
     planner: dict[str, Any] = field(default_factory=dict)  # the hot-spot planner's data (bench.planner_cases)
     powers: dict[str, Any] = field(default_factory=dict)  # the powers check's data and results (bench.powers_cases)
+    opendata: dict[str, Any] = field(default_factory=dict)  # crimes-street and the CSV import (bench.opendata_cases)
 
 
 def _ms(value: float) -> str:
@@ -178,6 +179,7 @@ def write(runs: list[EngineRun], skipped: list[str]) -> Path:
             *_findings(runs),
             *incident_report.plans_section(runs),
             *powers_report.section(runs),
+            *opendata_report.section(runs),
             "## Floors",
             "",
             "The floors are from the machine limits measured for this project before Beatbook existed "

@@ -24,7 +24,7 @@ def main(out: Path) -> None:
     django.setup()
     from django.db import connection
 
-    from . import cases, data, incident_cases, planner_cases, powers_cases
+    from . import cases, data, incident_cases, opendata_cases, planner_cases, powers_cases
 
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
@@ -40,6 +40,8 @@ def main(out: Path) -> None:
         results += planner_results
         print(f"  {connection.vendor}: building the designation history and timing the powers check ...", flush=True)
         powers = _powers_payload(powers_cases.run_all())
+        # Last: it empties the open-data tables and takes the longest.
+        opendata = opendata_cases.run_all(progress=_progress)
         version = _server_version()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
@@ -55,8 +57,15 @@ def main(out: Path) -> None:
         "plans": plans,
         "planner": planner_world,
         "powers": powers,
+        "opendata": opendata,
     }
     out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+
+
+def _progress(text: str) -> None:
+    from django.db import connection
+
+    print(f"  {connection.vendor}: open data: {text} ...", flush=True)
 
 
 def _powers_payload(powers: dict[str, Any]) -> dict[str, Any]:
@@ -87,6 +96,29 @@ def powers_only(out: Path) -> None:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     print(f"  {connection.vendor}: built in {powers['build_seconds']:.1f} s", flush=True)
     payload = {"vendor": connection.vendor, "version": version, "powers": powers}
+    out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+
+
+def opendata_only(out: Path) -> None:
+    """`python -m bench.run --opendata OUT.json`: the open-data benchmark alone (crimes-street and
+    the CSV import), on its own throwaway database, for `python -m bench --opendata` (which
+    rewrites only its section). BEATBOOK_BENCH_OPENDATA_CRIMES makes it smaller while working on it."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from . import opendata_cases
+
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        opendata = opendata_cases.run_all(progress=_progress)
+        version = _server_version()
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    payload = {"vendor": connection.vendor, "version": version, "opendata": opendata}
     out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
 
 
@@ -122,5 +154,7 @@ if __name__ == "__main__":
         planner_only()
     elif sys.argv[1] == "--powers":
         powers_only(Path(sys.argv[2]))
+    elif sys.argv[1] == "--opendata":
+        opendata_only(Path(sys.argv[2]))
     else:
         main(Path(sys.argv[1]))

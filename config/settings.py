@@ -256,3 +256,13 @@ BEATBOOK_MAX_PAGE_SIZE = env_int("BEATBOOK_MAX_PAGE_SIZE", 200)
 # Optional map tile server (for example a force's internal Ordnance Survey server). Empty means
 # maps draw boundaries from GeoJSON alone, with no request leaving Beatbook.
 BEATBOOK_MAP_TILE_URL = env_str("BEATBOOK_MAP_TILE_URL", "")
+# The police.uk-compatible public API (/api/): a leaky bucket per client address, RATE requests a
+# second on average with bursts of up to BURST (police.uk: 15 and 30); 0 switches the limit off.
+# It keeps its buckets in the default cache (per process unless CACHES names a shared one).
+BEATBOOK_PUBLIC_API_RATE = env_int("BEATBOOK_PUBLIC_API_RATE", 15)
+BEATBOOK_PUBLIC_API_BURST = env_int("BEATBOOK_PUBLIC_API_BURST", 30)
+# A crime or outcome query that would return more rows than this answers 503 (police.uk: 10,000).
+BEATBOOK_PUBLIC_API_CRIME_CAP = env_int("BEATBOOK_PUBLIC_API_CRIME_CAP", 10_000)
+# Open data: a published incident is placed on the force's nearest snap point (an anonymous
+# "On or near ..." map point) within this many metres, or published with no location at all.
+BEATBOOK_SNAP_MAX_METRES = env_int("BEATBOOK_SNAP_MAX_METRES", 1000)

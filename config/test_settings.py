@@ -13,3 +13,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The public API's rate limit is off in tests; the tests of the limit switch it on themselves.
+BEATBOOK_PUBLIC_API_RATE = 0

@@ -38,6 +38,8 @@ def _build_shell(request: HttpRequest) -> Shell | None:
         NavItem(str(_("Incidents")), reverse("incidents:list"), "incidents"),
         NavItem(str(_("Cases")), reverse("cases:list"), "cases"),
         NavItem(str(_("Patrols")), reverse("patrols:index"), "patrols"),
+        NavItem(str(_("Events")), reverse("community:events"), "events"),
+        NavItem(str(_("Priorities")), reverse("community:priorities"), "priorities"),
         NavItem(str(_("Enforcement")), reverse("enforcement:register"), "enforcement"),
         NavItem(str(_("Powers")), reverse("powers:mine"), "powers"),
         NavItem(str(_("Neighbourhoods")), reverse("org:neighbourhoods"), "neighbourhoods"),
@@ -48,7 +50,13 @@ def _build_shell(request: HttpRequest) -> Shell | None:
     ]
     if policy.forces_where(user, policy.Action.SEARCH_AUDIT).exists():
         nav.append(NavItem(str(_("Audit")), reverse("audit:search"), "audit"))
-    if policy.forces_where(user, policy.Action.VIEW_JOBS).exists():
+    # The other force-level menus, from one query: the actions the actor's force-wide roles hold.
+    force_wide = policy.force_wide_actions(user)
+    if policy.Action.MANAGE_PUBLICATION in force_wide:
+        nav.append(NavItem(str(_("Publishing")), reverse("community:publishing"), "publishing"))
+    if policy.Action.MANAGE_OPEN_DATA in force_wide:
+        nav.append(NavItem(str(_("Open data")), reverse("opendata:index"), "opendata"))
+    if policy.Action.VIEW_JOBS in force_wide:
         nav.append(NavItem(str(_("Jobs")), reverse("jobs:list"), "jobs"))
     return Shell(
         force_name=posting.force.name if posting else (user.force.name if user.force_id else ""),  # type: ignore[union-attr]

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from beatbook.cases import selectors as case_selectors
+from beatbook.community.selectors import priorities as priority_selectors
 from beatbook.incidents import selectors as incident_selectors
 from beatbook.org import selectors as org_selectors
 from beatbook.org.models import Person
@@ -17,6 +18,7 @@ from beatbook.patrols import selectors as patrol_selectors
 
 ALERTS_ON_HOME = 20
 CASES_ON_HOME = 20
+PRIORITIES_ON_HOME = 20
 
 
 def boundaries_geojson(neighbourhoods: list[Any]) -> dict[str, Any]:
@@ -37,7 +39,8 @@ def boundaries_geojson(neighbourhoods: list[Any]) -> dict[str, Any]:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """My neighbourhoods: open alerts, today's hot-spot plan, their teams, and a map of their boundaries."""
+    """My neighbourhoods: open alerts, risk reviews and priorities due, today's hot-spot plan, their
+    teams, and a map of their boundaries."""
     actor = request.user
     assert isinstance(actor, Person)
     neighbourhoods = list(org_selectors.my_neighbourhoods(actor))
@@ -57,6 +60,8 @@ def home(request: HttpRequest) -> HttpResponse:
     partner = case_selectors.is_partner(actor)
     partner_tasks = list(case_selectors.open_tasks_for_partner(actor)[:CASES_ON_HOME]) if partner else None
     reviews_due = [] if partner else list(case_selectors.reviews_due_for(actor)[:CASES_ON_HOME])
+    # One query: the neighbourhood priorities due for review that the actor owns or supervises.
+    priorities_due = [] if partner else list(priority_selectors.priorities_due_for(actor)[:PRIORITIES_ON_HOME])
     context = {
         "areas": areas,
         "boundaries": boundaries_geojson(neighbourhoods),
@@ -64,6 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_record": incident_selectors.recording_neighbourhoods(actor).exists(),
         "hotspots": patrol_selectors.todays_plans(actor),
         "reviews_due": reviews_due,
+        "priorities_due": priorities_due,
         "partner_tasks": partner_tasks,
         "nav_key": "home",
     }

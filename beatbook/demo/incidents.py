@@ -11,6 +11,7 @@ What it makes, per force (see docs/how-to/demo-data.md):
 * Mostly anti-social behaviour (with its NSIR qualifier and type), then criminal damage, public
   order, theft, shoplifting, violence, drugs and the rest. THRIVE mostly low.
 * Older incidents closed with an outcome, recent ones open or attended.
+* About two in three marked publishable (the open data publication shows them, anonymised).
 * Invented people involved: victims (some vulnerable), reporting people, witnesses, named
   suspects and unknown ones described.
 * Repeat victims, and in the neighbourhood of each demo PCSO login (Cambridge City Centre for
@@ -31,6 +32,7 @@ acknowledging an alert are the time the seed ran, not the incident's date.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import math
 import random
@@ -128,6 +130,14 @@ def seed_incidents(*, seed: int, end: dt.date) -> IncidentSeedReport:
         alerts_open=Alert.objects.filter(force__slug__in=slugs, acknowledged_at__isnull=True).count(),
         seconds=time.perf_counter() - started,
     )
+
+
+def _publishable(force_slug: str, order: int) -> bool:
+    """About two incidents in three are marked publishable (open data), decided from the force and
+    the incident's place in the plan, not by the seeded generator, so that the plan is otherwise the
+    same as before the flag existed."""
+    digest = hashlib.blake2b(f"{force_slug}:{order}".encode(), digest_size=4).digest()
+    return int.from_bytes(digest) % 3 != 0
 
 
 def _pick[K](rng: random.Random, weights: Mapping[K, float]) -> K:
@@ -619,6 +629,7 @@ class _ForceIncidents:
     ) -> None:
         thrive = self._thrive(category, people)
         data = IncidentData(
+            is_publishable=_publishable(self.force.slug, len(self.plans)),
             occurred_at=occurred,
             category=category,
             description=description,

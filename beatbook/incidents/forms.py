@@ -100,6 +100,14 @@ class IncidentForm(forms.Form):
     risk_level = forms.ChoiceField(
         label=_("Overall risk"), choices=LEVELS, error_messages={"required": _("Choose the overall risk")}
     )
+    is_publishable = forms.BooleanField(
+        label=_("Publish on the public crime map"),
+        required=False,
+        help_text=_(
+            "Shown by month as police.uk shows crimes: the category near an anonymous point with a street name. "
+            "Never the address, the people or what happened."
+        ),
+    )
 
     THRIVE = (
         "thrive_threat",
@@ -135,6 +143,7 @@ class IncidentForm(forms.Form):
             thrive_engagement=d["thrive_engagement"],
             thrive_notes=d["thrive_notes"],
             risk_level=d["risk_level"],
+            is_publishable=d["is_publishable"],
         )
 
 
@@ -174,6 +183,7 @@ class IncidentEditForm(IncidentForm):
             thrive_engagement=d.thrive_engagement,
             thrive_notes=d.thrive_notes,
             risk_level=d.risk_level,
+            is_publishable=d.is_publishable,
         )
 
 

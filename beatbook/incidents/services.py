@@ -59,7 +59,8 @@ class PersonData:
 @dataclass(frozen=True)
 class IncidentData:
     """What a new incident says. Give the point (`lat`, `lng`, e.g. from a tap on the map) or a
-    `grid_reference`; the point wins when both are given."""
+    `grid_reference`; the point wins when both are given. `is_publishable` lets the month's open
+    data publication show it, anonymised (its category near an anonymous map point, nothing else)."""
 
     occurred_at: dt.datetime
     category: str
@@ -79,6 +80,7 @@ class IncidentData:
     asb_qualifier: str = ""
     asb_type: str = ""
     thrive_notes: str = ""
+    is_publishable: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ class IncidentChanges:
     thrive_engagement: str | None = None
     thrive_notes: str | None = None
     risk_level: str | None = None
+    is_publishable: bool | None = None
 
 
 SNAPSHOT_FIELDS = (
@@ -118,6 +121,7 @@ SNAPSHOT_FIELDS = (
     *THRIVE_FIELDS,
     "risk_level",
     "status",
+    "is_publishable",
     "is_repeat_victim",
     "is_repeat_location",
     "version",

@@ -10,6 +10,12 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
+
+import shapely
+from shapely.geometry import Polygon
+
+from beatbook.core import geo
 
 # One mile, the radius of the police.uk point queries.
 MILE_M = 1609.344
@@ -17,7 +23,11 @@ MILE_M = 1609.344
 # distance that both databases can compute with plain arithmetic (error well under 1 m at 1 mile).
 M_PER_DEG = 111_320.0
 MAX_POLY_POINTS = 10_000
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# The most points a published boundary has: more are simplified away (it is posted back as a poly).
+MAX_BOUNDARY_POINTS = 750
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})\Z")
+# A location id (a snap point's key): digits only, and small enough for a 64-bit integer column.
+_LOCATION_ID = re.compile(r"^[0-9]{1,18}\Z")
 
 
 class BadQueryError(ValueError):
@@ -65,6 +75,13 @@ def parse_q_point(text: str | None) -> tuple[float, float]:
     return parse_lat_lng(lat, lng)
 
 
+def parse_location_id(text: str | None) -> int:
+    """crimes-at-location's `location_id`: a whole number (BadQueryError otherwise)."""
+    if text is None or not _LOCATION_ID.match(text.strip()):
+        raise BadQueryError("location_id must be a whole number")
+    return int(text.strip())
+
+
 def parse_poly(text: str | None) -> list[tuple[float, float]]:
     """`lat,lng:lat,lng:...` (at least 3 distinct points) as (lat, lng) pairs, ring not closed."""
     if not text or ":" not in text or "," not in text:
@@ -110,3 +127,23 @@ class Ring:
 
 
 Area = Circle | Ring
+
+
+def boundary_points(geojson: dict[str, Any], *, max_points: int = MAX_BOUNDARY_POINTS) -> list[tuple[float, float]]:
+    """A neighbourhood boundary as police.uk publishes it: the outer ring of its (largest)
+    polygon as (lat, lng) points in order, not closed, simplified to at most `max_points` points
+    so that it stays a reasonable `poly` to post back. Always at least 3 distinct points."""
+    ring = geo.exterior_ring(geojson)
+    if len(ring) > max_points + 1:
+        polygon = Polygon([(lng, lat) for lat, lng in ring])
+        tolerance = 1e-6
+        simplified = polygon
+        while len(simplified.exterior.coords) > max_points + 1 and tolerance < 1.0:
+            candidate = shapely.simplify(polygon, tolerance, preserve_topology=True)
+            if isinstance(candidate, Polygon) and not candidate.is_empty and len(candidate.exterior.coords) >= 4:
+                simplified = candidate
+            tolerance *= 2
+        ring = [(lat, lng) for lng, lat in simplified.exterior.coords]
+    if len(ring) > 1 and ring[0] == ring[-1]:
+        ring = ring[:-1]
+    return ring

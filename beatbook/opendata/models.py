@@ -214,6 +214,10 @@ class PublicOutcome(models.Model):
     class Meta:
         ordering = ["crime", "month", "id"]
         verbose_name = _("public outcome")
+        indexes: ClassVar[list[models.Index]] = [
+            # outcomes-at-location: one month's outcomes, joined to their crimes.
+            models.Index(fields=["month", "crime"], name="opendata_outcome_month"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.crime_id}: {self.category}"

@@ -24,6 +24,31 @@ class Country(models.TextChoices):
     WALES = "wales", _("Wales")
 
 
+# Ids a force may not take: the public police.uk-compatible API serves /api/<force>/... after its
+# fixed methods and after /api/v1/, so a force with one of these ids could never be read there.
+RESERVED_FORCE_IDS = frozenset(
+    {
+        "v1",
+        "forces",
+        "crimes-street",
+        "crimes-street-dates",
+        "crime-categories",
+        "crime-last-updated",
+        "crimes-at-location",
+        "crimes-no-location",
+        "outcomes-for-crime",
+        "outcomes-at-location",
+        "stops-street",
+        "stops-at-location",
+        "stops-no-location",
+        "stops-force",
+        "locate-neighbourhood",
+    }
+)
+# A neighbourhood id that the API's /api/<force>/neighbourhoods path would shadow.
+RESERVED_NEIGHBOURHOOD_IDS = frozenset({"neighbourhoods"})
+
+
 class Force(models.Model):
     """A territorial police force, identified by its police.uk id (e.g. `cambridgeshire`)."""
 
@@ -47,6 +72,10 @@ class Force(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.slug and self.slug.lower() in RESERVED_FORCE_IDS:
+            raise ValidationError({"slug": _("This id is reserved by the public API; choose another.")})
 
 
 # A police.uk-style neighbourhood id: letters, digits, hyphens and underscores (e.g. E05001234, NC04).
@@ -95,6 +124,8 @@ class Neighbourhood(models.Model):
         errors: dict[str, Any] = {}
         if self.code and not re.fullmatch(NEIGHBOURHOOD_CODE_PATTERN, self.code):
             errors["code"] = _("Use only letters, digits, hyphens and underscores, for example E05001234.")
+        elif self.code and self.code.lower() in RESERVED_NEIGHBOURHOOD_IDS:
+            errors["code"] = _("This id is reserved by the public API; choose another.")
         try:
             parsed = geo.parse_boundary(self.boundary)
         except ValidationError as exc:

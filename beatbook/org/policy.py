@@ -369,6 +369,16 @@ def require_forces(actor: Actor | None, action: Action) -> list[Force]:
     return forces
 
 
+def force_wide_actions(actor: Actor | None) -> frozenset[Action]:
+    """The force-level actions the actor may do in at least one force (one query; for menus)."""
+    if not is_person(actor):
+        return frozenset()
+    held: set[Action] = set()
+    for role in _force_wide_postings(actor).values_list("role", flat=True).distinct():
+        held |= ROLE_ACTIONS[Role(role)] & FORCE_LEVEL_ACTIONS
+    return frozenset(held)
+
+
 def forces_where(actor: Actor | None, action: Action) -> QuerySet[Force]:
     """Forces in which the actor may do a force-level action (for menus and form choices)."""
     roles = roles_holding(action)

@@ -28,10 +28,14 @@ from beatbook.api.v1 import (
     enforcement_penalty_schemas,
     enforcement_register_schemas,
     enforcement_seizure_schemas,
+    events_schemas,
     incident_schemas,
+    opendata_schemas,
     patrol_schemas,
     planner_schemas,
     powers_schemas,
+    priorities_schemas,
+    publication_schemas,
     schemas,
     training_schemas,
 )
@@ -162,6 +166,10 @@ SCHEMA_MODULES = (
     enforcement_seizure_schemas,
     enforcement_register_schemas,
     enforcement_dispersal_schemas,
+    events_schemas,
+    priorities_schemas,
+    publication_schemas,
+    opendata_schemas,
 )
 
 
@@ -223,7 +231,8 @@ def assert_error(response: HttpResponse, status: int, code: str | None = None) -
 
 
 class Api:
-    """Calls the API as a persona (bearer token), anonymously, or through a given client."""
+    """Calls the API as a persona (bearer token), anonymously, or through a given client: with a
+    JSON body, or (`form`, for an upload) a multipart one."""
 
     def __init__(self) -> None:
         self.tokens: dict[int, str] = {}
@@ -242,6 +251,7 @@ class Api:
         body: Any = None,
         raw_body: str | None = None,
         query: dict[str, Any] | None = None,
+        form: dict[str, Any] | None = None,
         client: Client | None = None,
         headers: dict[str, str] | None = None,
     ) -> HttpResponse:
@@ -253,6 +263,9 @@ class Api:
         kwargs: dict[str, Any] = {"headers": all_headers}
         if method == "GET":
             response = client.get(url, query or {}, **kwargs)
+        elif form is not None:  # multipart/form-data: fields, and files as uploaded files
+            assert method == "POST" and body is None and raw_body is None
+            response = client.post(url, form, **kwargs)
         else:
             data = raw_body if raw_body is not None else json.dumps(body if body is not None else {})
             response = client.generic(method, url, data, content_type="application/json", **kwargs)

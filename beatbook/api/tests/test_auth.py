@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.test import Client
@@ -22,6 +23,10 @@ from beatbook.audit.models import AuditEvent, EventType
 from beatbook.cases import services as cases
 from beatbook.cases.models import CaseAction, CaseParty, CaseShare, PartnerTask
 from beatbook.cases.tests.factories import action_data, agreement, asb_incident, open_case, party_data, share
+from beatbook.community.models import EngagementEvent, Priority
+from beatbook.community.tests.test_events_services import plan as plan_event
+from beatbook.community.tests.test_events_services import soon
+from beatbook.community.tests.test_priorities_services import make_priority
 from beatbook.core.testing import World, square
 from beatbook.core.timeutil import today
 from beatbook.enforcement.models import DispersalAuthorisation, EnforcementRecord
@@ -34,6 +39,9 @@ from beatbook.incidents import services as incidents
 from beatbook.incidents.models import Alert, Incident
 from beatbook.incidents.tests.factories import A1_CENTRE, ago
 from beatbook.learning.models import Course
+from beatbook.opendata.models import CrimeImport
+from beatbook.opendata.services.imports import crime_import_start
+from beatbook.opendata.tests.staff_builders import last_month, sample_text
 from beatbook.org import selectors
 from beatbook.org import services as org
 from beatbook.org.models import Person, Posting
@@ -45,7 +53,12 @@ from beatbook.powers.testing import powers_world
 
 from .helpers import Api, assert_error, data, openapi_document
 
-Call = tuple[str, str, dict[str, Any] | None, dict[str, Any] | None]  # method, path, query, body
+
+class Multipart(dict[str, Any]):
+    """A body sent as multipart/form-data (an upload): its fields, and files as uploaded files."""
+
+
+Call = tuple[str, str, dict[str, Any] | None, dict[str, Any] | None]  # method, path, query, body (JSON or Multipart)
 
 
 def _postings_of(person: Person) -> Posting:
@@ -250,6 +263,49 @@ def _direction(w: World) -> dict[str, Any]:
         excluded_until=timezone.localtime(ago(minutes=5) + dt.timedelta(hours=24)).isoformat(),
         behaviour="Shouting at shoppers.",
         told_offence=True,
+    )
+
+
+def _event(w: World) -> EngagementEvent:
+    """A public meeting Alice planned in A1 for a week from today."""
+    return plan_event(w)
+
+
+def _started_event(w: World) -> EngagementEvent:
+    """A public meeting Alice planned in A1, which started two days ago (so it may be recorded)."""
+    return plan_event(w, starts_at=timezone.now() - dt.timedelta(days=2))
+
+
+def _new_event(w: World) -> dict[str, Any]:
+    """A beat surgery in A1 a week from today, for two hours."""
+    starts = soon()
+    return {
+        "neighbourhood": w.a1.pk,
+        "kind": "beat_surgery",
+        "title": "Beat surgery at the library",
+        "address": "Central Library, Lion Yard",
+        "starts_at": starts.isoformat(),
+        "ends_at": (starts + dt.timedelta(hours=2)).isoformat(),
+        "officers": [w.alice.pk],
+    }
+
+
+def _priority(w: World, **overrides: Any) -> Priority:
+    """An open priority Alice set in A1 five days ago."""
+    return make_priority(w, **overrides)
+
+
+def _crime_import(w: World) -> CrimeImport:
+    """The committed sample police.uk file, uploaded for Cambridgeshire by Dee (not run yet)."""
+    return crime_import_start(
+        actor=w.dee, force=w.force_a, filename="2026-08-street.csv", content=sample_text().encode()
+    )
+
+
+def _street_file() -> Multipart:
+    return Multipart(
+        force="cambridgeshire",
+        file=SimpleUploadedFile("2026-08-street.csv", sample_text().encode(), content_type="text/csv"),
     )
 
 
@@ -671,12 +727,118 @@ ENDPOINTS: dict[str, Callable[[World], Call]] = {
     ),
     "dispersal_create": lambda w: ("POST", "/enforcement/dispersals", None, _direction(w)),
     "dispersal_detail": lambda w: ("GET", f"/enforcement/dispersals/{_dispersal(w).pk}", None, None),
+    # Engagement events
+    "events_list": lambda w: ("GET", "/events", None, None),
+    "event_create": lambda w: ("POST", "/events", None, _new_event(w)),
+    "events_calendar": lambda w: (
+        "GET",
+        "/events/calendar",
+        {"neighbourhood": w.a1.pk, "month": _in_days(0)[:7]},
+        None,
+    ),
+    "event_detail": lambda w: ("GET", f"/events/{_event(w).reference}", None, None),
+    "event_update": lambda w: (
+        "PATCH",
+        f"/events/{(event := _event(w)).reference}",
+        None,
+        {"version": event.version, "title": "Meet your neighbourhood team (moved)"},
+    ),
+    "event_record": lambda w: (
+        "POST",
+        f"/events/{(event := _started_event(w)).reference}/record",
+        None,
+        {"attendance": 14, "issues_raised": ["Parking outside the school"], "version": event.version},
+    ),
+    "event_cancel": lambda w: (
+        "POST",
+        f"/events/{(event := _event(w)).reference}/cancel",
+        None,
+        {"reason": "The hall is flooded.", "version": event.version},
+    ),
+    # Neighbourhood priorities
+    "priorities_list": lambda w: ("GET", "/priorities", None, None),
+    "priority_create": lambda w: (
+        "POST",
+        "/priorities",
+        None,
+        {"neighbourhood": w.a1.pk, "issue": "Speeding on Mill Road.", "set_on": _in_days(-1)},
+    ),
+    "priority_detail": lambda w: ("GET", f"/priorities/{_priority(w).reference}", None, None),
+    "priority_update": lambda w: (
+        "PATCH",
+        f"/priorities/{(priority := _priority(w)).reference}",
+        None,
+        {"version": priority.version, "review_on": _in_days(30)},
+    ),
+    "priority_action_add": lambda w: (
+        "POST",
+        f"/priorities/{_priority(w).reference}/actions",
+        None,
+        {"taken_on": _in_days(0), "text": "Parking patrols at pick-up time."},
+    ),
+    "priority_status": lambda w: (
+        "POST",
+        f"/priorities/{(priority := _priority(w)).reference}/status",
+        None,
+        {"status": "resolved", "reason": "No more reports.", "version": priority.version},
+    ),
+    "priority_publish": lambda w: ("POST", f"/priorities/{_priority(w).reference}/publish", None, None),
+    "priority_unpublish": lambda w: (
+        "POST",
+        f"/priorities/{_priority(w, is_published=True).reference}/unpublish",
+        None,
+        None,
+    ),
+    "priorities_due": lambda w: ("GET", "/me/priorities-due", None, None),
+    # Publication: what a force shows the public
+    "publication_settings_get": lambda w: ("GET", "/forces/cambridgeshire/community-settings", None, None),
+    "publication_settings_put": lambda w: (
+        "PUT",
+        "/forces/cambridgeshire/community-settings",
+        None,
+        {
+            "priority_review_days": 60,
+            "engagement_methods": [{"type": "facebook", "title": "Facebook", "url": "https://www.facebook.com/x"}],
+        },
+    ),
+    "publication_page_list": lambda w: ("GET", "/neighbourhood-pages", None, None),
+    "publication_page_get": lambda w: ("GET", f"/neighbourhoods/{w.a1.pk}/public-page", None, None),
+    "publication_page_put": lambda w: (
+        "PUT",
+        f"/neighbourhoods/{w.a1.pk}/public-page",
+        None,
+        {
+            "is_published": True,
+            "welcome_message": "Welcome to the City Centre",
+            "contact_details": {"telephone": "101"},
+        },
+    ),
+    "publication_profile_list": lambda w: ("GET", "/public-profiles", None, None),
+    "publication_profile_get": lambda w: ("GET", f"/people/{w.alice.pk}/public-profile", None, None),
+    "publication_profile_put": lambda w: (
+        "PUT",
+        f"/people/{w.alice.pk}/public-profile",
+        None,
+        {"is_published": True, "public_name": "PCSO Alice Example", "rank": "PCSO"},
+    ),
+    # Open data
+    "opendata_crime_import_create": lambda w: ("POST", "/crime-imports", None, _street_file()),
+    "opendata_crime_import_list": lambda w: ("GET", "/crime-imports", None, None),
+    "opendata_crime_import_detail": lambda w: ("GET", f"/crime-imports/{_crime_import(w).pk}", None, None),
+    "opendata_crime_publication_create": lambda w: (
+        "POST",
+        "/crime-publications",
+        None,
+        {"force": "cambridgeshire", "month": f"{last_month():%Y-%m}"},
+    ),
+    "opendata_published_month_list": lambda w: ("GET", "/published-months", None, None),
 }
 # Who makes each call when a valid token is tried: a persona of the world, by attribute name. The
 # default is Erin, Cambridgeshire's force administrator, who administers the force (people, postings,
 # teams, partners, incident rules, planner settings, sharing agreements, the powers catalogue, tariffs,
-# designations, training, the status of penalty notices); the groups below are what only others may
-# do. A later group wins over an earlier one's prefixes.
+# designations, training, the status of penalty notices, what the force publishes (community settings,
+# neighbourhood pages, public profiles, publishing priorities) and its open data); the groups below
+# are what only others may do. A later group wins over an earlier one's prefixes.
 DEFAULT_CALLER = "erin"
 CALLER: dict[str, str] = {
     # Alice, a PCSO in A1, records incidents, goes on patrol and manages ASB cases there.
@@ -705,6 +867,13 @@ CALLER: dict[str, str] = {
         + ["my_powers"],
         "alice",
     ),
+    # Alice also engages with the community of A1: she plans and records engagement events there, and
+    # sets and works on its priorities (unpublishing one too), and reads those due for review.
+    **dict.fromkeys([name for name in ENDPOINTS if name.startswith(("event", "priorit"))], "alice"),
+    # Dee, an analyst of Cambridgeshire, manages its open data (police.uk file imports) as Erin
+    # does; Alice reads the months published, as anyone posted in the force.
+    **dict.fromkeys([name for name in ENDPOINTS if name.startswith("opendata_crime_import_")], "dee"),
+    "opendata_published_month_list": "alice",
     # Bob, the supervisor of A1 and A2, plans patrols there (hot-spot plans, their dosage, visibility
     # hours, the planner), shares cases with partners and authorises dispersal in A1.
     **dict.fromkeys(
@@ -713,10 +882,18 @@ CALLER: dict[str, str] = {
         "bob",
     ),
     # Erin after all for the force's incident rules and planner settings, which only she may change,
-    # and for the status of penalty notices, which the force processes (named here, as their prefixes
-    # would give them to Alice and Bob).
+    # for the status of penalty notices, which the force processes, and for publishing a priority of A1,
+    # as the manager of the force's publication (named here, as their prefixes would give them to Alice
+    # and Bob).
     **dict.fromkeys(
-        ["incident_rules_detail", "incident_rules_update", "planner_settings_update", "penalty_notice_status"], "erin"
+        [
+            "incident_rules_detail",
+            "incident_rules_update",
+            "planner_settings_update",
+            "penalty_notice_status",
+            "priority_publish",
+        ],
+        "erin",
     ),
     # Gus, of Cambridge City Council, finishes his organisation's task on a case shared with it.
     "task_finish": "gus",
@@ -731,6 +908,8 @@ def _send(api: Api, call: Call, **kwargs: Any) -> Any:
     method, path, query, body = call
     if method == "GET":
         return api.get(path, query=query, **kwargs)
+    if isinstance(body, Multipart):
+        return api.call(method, path, form=body, **kwargs)
     return api.call(method, path, body=body, **kwargs)
 
 
@@ -760,7 +939,7 @@ def test_anonymous_calls_get_401_json_not_a_login_redirect(world: World, api: Ap
 @pytest.mark.parametrize("name", sorted(ENDPOINTS))
 def test_a_valid_token_is_accepted_on_every_endpoint(world: World, api: Api, name: str) -> None:
     response = _call(api, world, name, as_=getattr(world, CALLER.get(name, DEFAULT_CALLER)))
-    assert response.status_code in {200, 201}, data(response)
+    assert response.status_code in {200, 201, 202}, data(response)
 
 
 def test_anonymous_post_is_401_even_when_csrf_is_enforced(world: World, api: Api) -> None:

@@ -141,11 +141,59 @@ OPERATIONS = {
     ("post", "/api/v1/dispersal-authorisations/{authorisation_id}/end"),
     ("post", "/api/v1/enforcement/dispersals"),
     ("get", "/api/v1/enforcement/dispersals/{record_id}"),
+    # Engagement events
+    ("get", "/api/v1/events"),
+    ("post", "/api/v1/events"),
+    ("get", "/api/v1/events/calendar"),
+    ("get", "/api/v1/events/{reference}"),
+    ("patch", "/api/v1/events/{reference}"),
+    ("post", "/api/v1/events/{reference}/record"),
+    ("post", "/api/v1/events/{reference}/cancel"),
+    # Neighbourhood priorities
+    ("get", "/api/v1/priorities"),
+    ("post", "/api/v1/priorities"),
+    ("get", "/api/v1/priorities/{reference}"),
+    ("patch", "/api/v1/priorities/{reference}"),
+    ("post", "/api/v1/priorities/{reference}/actions"),
+    ("post", "/api/v1/priorities/{reference}/status"),
+    ("post", "/api/v1/priorities/{reference}/publish"),
+    ("post", "/api/v1/priorities/{reference}/unpublish"),
+    ("get", "/api/v1/me/priorities-due"),
+    # Publication: community settings, neighbourhood pages, public profiles
+    ("get", "/api/v1/forces/{slug}/community-settings"),
+    ("put", "/api/v1/forces/{slug}/community-settings"),
+    ("get", "/api/v1/neighbourhood-pages"),
+    ("get", "/api/v1/neighbourhoods/{neighbourhood_id}/public-page"),
+    ("put", "/api/v1/neighbourhoods/{neighbourhood_id}/public-page"),
+    ("get", "/api/v1/public-profiles"),
+    ("get", "/api/v1/people/{person_id}/public-profile"),
+    ("put", "/api/v1/people/{person_id}/public-profile"),
+    # Open data: police.uk file imports, publishing a month, the months published
+    ("post", "/api/v1/crime-imports"),
+    ("get", "/api/v1/crime-imports"),
+    ("get", "/api/v1/crime-imports/{import_id}"),
+    ("post", "/api/v1/crime-publications"),
+    ("get", "/api/v1/published-months"),
 }
 WRITES = {op for op in OPERATIONS if op[0] in {"post", "patch", "put"}}
-# Writes that create something answer 201; the others (an update, a step of a flow) 200.
-NOT_CREATING = ("/end", "/status", "/neighbourhood", "/acknowledge", "/finish", "/close", "/withdraw", "/load")
-CREATES = {op for op in WRITES if op[0] == "post" and not op[1].endswith(NOT_CREATING)}
+# Writes that create something answer 201; those that start a background job 202 (with the job);
+# the others (an update, a step of a flow) 200.
+NOT_CREATING = (
+    "/end",
+    "/status",
+    "/neighbourhood",
+    "/acknowledge",
+    "/finish",
+    "/close",
+    "/withdraw",
+    "/load",
+    "/record",
+    "/cancel",
+    "/publish",
+    "/unpublish",
+)
+ACCEPTED = {("post", "/api/v1/crime-publications")}
+CREATES = {op for op in WRITES if op[0] == "post" and not op[1].endswith(NOT_CREATING)} - ACCEPTED
 # 404: an id in the path, a force (or a power, an offence) named in the query or body, or no
 # neighbourhood at the point.
 MAY_BE_NOT_FOUND = {op for op in OPERATIONS if "{" in op[1]} | {
@@ -165,7 +213,14 @@ MAY_BE_NOT_FOUND = {op for op in OPERATIONS if "{" in op[1]} | {
     ("post", "/api/v1/powers"),
     ("post", "/api/v1/penalty-tariffs"),
     ("post", "/api/v1/force-designations"),
-}  # POST /incidents names no force: its point finds the neighbourhood (400 when none)
+    ("get", "/api/v1/events/calendar"),
+    ("get", "/api/v1/neighbourhood-pages"),
+    ("get", "/api/v1/public-profiles"),
+    ("get", "/api/v1/crime-imports"),
+    ("get", "/api/v1/published-months"),
+}  # POST /incidents names no force: its point finds the neighbourhood (400 when none); POST /events,
+# /priorities, /crime-imports and /crime-publications answer 400 on the field naming a
+# neighbourhood or force the caller cannot use.
 # Writes on a record that carry the version read: 409 when someone changed it since.
 MAY_CONFLICT = {
     ("patch", "/api/v1/incidents/{incident_id}"),
@@ -179,6 +234,11 @@ MAY_CONFLICT = {
     ("patch", "/api/v1/powers/{power_id}"),
     ("post", "/api/v1/enforcement/detentions/{record_id}/end"),
     ("post", "/api/v1/enforcement/penalty-notices/{record_id}/status"),
+    ("patch", "/api/v1/events/{reference}"),
+    ("post", "/api/v1/events/{reference}/record"),
+    ("post", "/api/v1/events/{reference}/cancel"),
+    ("patch", "/api/v1/priorities/{reference}"),
+    ("post", "/api/v1/priorities/{reference}/status"),
 }
 # Writes whose body may be large (a boundary): 413 over the size limit.
 MAY_BE_TOO_LARGE = {("post", "/api/v1/neighbourhoods")}
@@ -193,6 +253,15 @@ MAY_BE_FORBIDDEN = {
     ("get", "/api/v1/planner/cells"),
     ("get", "/api/v1/planner/proposal"),
     ("get", "/api/v1/hotspot-plans/{plan_id}/evaluation"),
+    # what a force publishes, for those who manage its publication
+    ("get", "/api/v1/forces/{slug}/community-settings"),
+    ("get", "/api/v1/neighbourhood-pages"),
+    ("get", "/api/v1/neighbourhoods/{neighbourhood_id}/public-page"),
+    ("get", "/api/v1/public-profiles"),
+    ("get", "/api/v1/people/{person_id}/public-profile"),
+    # imports of police.uk files, for those who manage the force's open data
+    ("get", "/api/v1/crime-imports"),
+    ("get", "/api/v1/crime-imports/{import_id}"),
 }
 WITH_QUERY = {
     ("get", "/api/v1/neighbourhoods"),
@@ -226,9 +295,18 @@ WITH_QUERY = {
     ("get", "/api/v1/enforcement"),
     ("get", "/api/v1/enforcement/vehicle-warnings/search"),
     ("get", "/api/v1/dispersal-authorisations"),
+    ("get", "/api/v1/events"),
+    ("get", "/api/v1/events/calendar"),
+    ("get", "/api/v1/priorities"),
+    ("get", "/api/v1/neighbourhood-pages"),
+    ("get", "/api/v1/public-profiles"),
+    ("get", "/api/v1/crime-imports"),
+    ("get", "/api/v1/published-months"),
 }
 # Operations that answer a file rather than JSON, by its media type.
 FILES = {("get", "/api/v1/enforcement/penalty-notices/{record_id}/pdf"): "application/pdf"}
+# Operations that take an upload (multipart/form-data), with their form's fields; every other body is JSON.
+UPLOADS = {("post", "/api/v1/crime-imports"): {"force", "file"}}
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 
 
@@ -282,7 +360,7 @@ def test_every_operation_declares_its_errors_in_the_error_format(served: dict[st
         for status in errors:
             assert responses[status]["content"]["application/json"]["schema"] == ERROR_REF, (key, status)
         success = {status for status in responses if int(status) < 400}
-        assert success == ({"201"} if key in CREATES else {"200"}), key
+        assert success == ({"201"} if key in CREATES else {"202"} if key in ACCEPTED else {"200"}), key
 
 
 def test_every_success_is_json_but_the_files(served: dict[str, Any]) -> None:
@@ -293,6 +371,26 @@ def test_every_success_is_json_but_the_files(served: dict[str, Any]) -> None:
         else:
             assert set(answer["content"]) == {"application/json"}, key
             assert answer["content"]["application/json"]["schema"], key
+
+
+def test_every_body_is_json_but_the_uploads(served: dict[str, Any]) -> None:
+    components = served["components"]["schemas"]
+    with_body = set()
+    for key, operation in _operations(served).items():
+        if "requestBody" not in operation:
+            continue
+        with_body.add(key)
+        content = operation["requestBody"]["content"]
+        if key in UPLOADS:
+            (form,) = content.values()
+            assert set(content) == {"multipart/form-data"}, key
+            schema = form["schema"]
+            schema = components[schema["$ref"].rsplit("/", 1)[1]] if "$ref" in schema else schema
+            assert set(schema["properties"]) == set(schema["required"]) == UPLOADS[key], key
+            assert {"type": "string", "format": "binary"}.items() <= schema["properties"]["file"].items(), key
+        else:
+            assert set(content) == {"application/json"}, key
+    assert set(UPLOADS) <= with_body
 
 
 def test_the_error_schema_is_the_one_error_format(served: dict[str, Any]) -> None:

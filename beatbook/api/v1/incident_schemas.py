@@ -139,6 +139,7 @@ class IncidentDetailOut(IncidentListItem):
     uuid: UUID = Field(description="The client's identifier of the submission (or one Beatbook made).")
     force: str = Field(description="The incident's force (police.uk id).")
     neighbourhood_reason: str = Field(description="Why the neighbourhood was corrected (empty if it was not).")
+    is_publishable: bool = Field(description="Published by month on the public crime map, anonymised.")
     grid_reference: str
     description: str
     how_reported: HowReported
@@ -207,6 +208,11 @@ class IncidentIn(StrictIn):
     thrive_engagement: Level
     thrive_notes: LongText = ""
     risk_level: Level = Field(description="The overall risk.")
+    is_publishable: bool = Field(
+        default=False,
+        description="Publish it by month on the public crime map, as police.uk does: its category near an "
+        "anonymous point with a street name; never the address, the people or the description.",
+    )
     people: list[IncidentPersonIn] = Field(default_factory=list, max_length=50, description="Those involved.")
 
     @model_validator(mode="after")
@@ -240,6 +246,7 @@ class IncidentPatchIn(StrictIn):
     thrive_engagement: Level | None = None
     thrive_notes: LongText | None = None
     risk_level: Level | None = None
+    is_publishable: bool | None = Field(default=None, description="Publish it on the public crime map (or stop).")
 
     _not_null = field_validator(
         "occurred_at",
@@ -258,6 +265,7 @@ class IncidentPatchIn(StrictIn):
         "thrive_engagement",
         "thrive_notes",
         "risk_level",
+        "is_publishable",
         mode="before",
     )(_no_null)
 

@@ -19,6 +19,7 @@ import datetime as dt
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from beatbook.core import geo
 from beatbook.core.timeutil import today
 from beatbook.org.models import Force, Neighbourhood, Posting, Role, Team
 
@@ -55,6 +56,34 @@ def published_neighbourhoods(force: Force) -> QuerySet[Neighbourhood]:
 def published_neighbourhood(force: Force, code: str) -> Neighbourhood | None:
     """One published neighbourhood of the force, with its page, or None."""
     return published_neighbourhoods(force).filter(code=code).select_related("public_page", "force").first()
+
+
+def published_neighbourhood_of(force_slug: str, code: str) -> Neighbourhood | None:
+    """One published neighbourhood by its force's police.uk id and its own, with its force and
+    page, or None (one query)."""
+    return (
+        Neighbourhood.objects.filter(force__slug=force_slug, code=code, is_active=True, public_page__is_published=True)
+        .select_related("public_page", "force")
+        .first()
+    )
+
+
+def published_neighbourhood_at(lat: float, lng: float) -> Neighbourhood | None:
+    """The published neighbourhood (of any force) whose boundary holds the point, with its force;
+    None when no published neighbourhood covers it. One query: the bounding boxes pre-filter in
+    SQL, the boundaries decide (the lowest id wins where published boundaries overlap)."""
+    candidates = Neighbourhood.objects.filter(
+        is_active=True,
+        public_page__is_published=True,
+        min_lat__lte=lat,
+        max_lat__gte=lat,
+        min_lng__lte=lng,
+        max_lng__gte=lng,
+    ).select_related("force")
+    for neighbourhood in candidates.order_by("id"):
+        if geo.contains(neighbourhood.boundary, lat, lng):
+            return neighbourhood
+    return None
 
 
 def neighbourhood_page(neighbourhood: Neighbourhood) -> NeighbourhoodPage:

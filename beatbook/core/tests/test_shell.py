@@ -99,8 +99,9 @@ class HomeTests:
         client.get("/")
         for i in range(10):
             make_person(world.system, world.force_a, f"extra{i}", Role.PCSO, neighbourhood=world.a2)
-        # 15: the last is the ASB cases whose risk review is due (one query, however many).
-        with django_assert_max_num_queries(15):  # type: ignore[operator]
+        # 16: the ASB cases whose risk review is due, then the neighbourhood priorities due for
+        # review (one query each, however many).
+        with django_assert_max_num_queries(16):  # type: ignore[operator]
             client.get("/")
 
     def test_language_switch_is_available_to_everyone(self, world: World) -> None:

@@ -191,3 +191,24 @@ class ScopeTests:
         assert not policy.can_see_with_any(world.erin, world.alice, [policy.Action.SEARCH_AUDIT])
         assert not policy.can_see_with_any(world.erin, object(), wanted)
         assert policy.can_see_with_any(world.system, world.hal, wanted)
+
+
+class ReservedIdTests:
+    """Ids the public police.uk-compatible API would shadow are refused, with nothing stored."""
+
+    @pytest.mark.parametrize("slug", ["v1", "forces", "locate-neighbourhood", "crimes-street"])
+    def test_a_force_cannot_take_an_api_method_name(self, world: World, slug: str) -> None:
+        from beatbook.org.models import Force
+
+        with pytest.raises(ValidationError) as exc:
+            services.force_create(actor=world.system, slug=slug, name="Shadowed", country="england", short_code="SHAD")
+        assert fields_of(exc) == {"slug"}
+        assert not Force.objects.filter(slug=slug).exists()
+
+    def test_a_neighbourhood_cannot_be_called_neighbourhoods(self, world: World) -> None:
+        with pytest.raises(ValidationError) as exc:
+            services.neighbourhood_create(
+                actor=world.erin, force=world.force_a, code="Neighbourhoods", name="X", boundary=square(52.3, 0.1)
+            )
+        assert fields_of(exc) == {"code"}
+        assert not Neighbourhood.objects.filter(code="Neighbourhoods").exists()

@@ -11,7 +11,11 @@ from django.db import transaction
 from beatbook.core.timeutil import today
 from beatbook.demo import seeding
 from beatbook.demo.cases import seed_cases
+from beatbook.demo.community_events import seed_events
+from beatbook.demo.community_priorities import seed_priorities
+from beatbook.demo.community_publication import seed_publication
 from beatbook.demo.incidents import seed_incidents
+from beatbook.demo.opendata import seed_opendata
 from beatbook.demo.patrols import seed_patrols
 from beatbook.demo.powers import seed_enforcement, seed_powers
 
@@ -61,13 +65,17 @@ class Command(BaseCommand):
         with transaction.atomic():
             report = seeding.seed_world(seed=options["seed"])
             powers = seed_powers()
-            incidents = patrols = cases = enforcement = None
+            publication = seed_publication()
+            events = seed_events(seed=options["seed"])
+            priorities = seed_priorities(seed=options["seed"])
+            incidents = patrols = cases = enforcement = opendata = None
             if not options["no_incidents"]:
                 incidents = seed_incidents(seed=options["seed"], end=today())
                 patrols = seed_patrols(seed=options["seed"], end=today())
                 if not options["no_cases"]:  # opened from the incidents: none without them
                     cases = seed_cases(seed=options["seed"])
                 enforcement = seed_enforcement(seed=options["seed"])
+                opendata = seed_opendata(end=today())
         if options["verbosity"] > 0:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -82,6 +90,14 @@ class Command(BaseCommand):
                     f"Loaded the powers catalogue into {powers.forces} forces with {powers.tariffs} example tariffs; "
                     f"recorded {powers.training_records} training passes and {powers.designations} designations "
                     f"in {powers.seconds:.1f} s."
+                )
+            )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Published {publication.pages} neighbourhood pages and {publication.profiles} public profiles; "
+                    f"recorded {events.held} held and {events.planned} planned engagement events "
+                    f"and {priorities.priorities} neighbourhood priorities "
+                    f"({priorities.due_for_review} due for review)."
                 )
             )
             if incidents is not None:
@@ -114,6 +130,14 @@ class Command(BaseCommand):
                     self.style.SUCCESS(
                         f"Recorded {enforcement.records} enforcement records ({enforcement.refused} refused: "
                         f"power not held) in {enforcement.seconds:.1f} s."
+                    )
+                )
+            if opendata is not None:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"Loaded {opendata.snap_points} snap points, imported {opendata.rows_imported} police.uk "
+                        f"crime rows and published {sum(opendata.published.values())} incidents as open data "
+                        f"({', '.join(opendata.months)}) in {opendata.seconds:.1f} s."
                     )
                 )
             self.stdout.write("The demo logins: manage.py demo_logins")
