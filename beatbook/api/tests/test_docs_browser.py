@@ -28,7 +28,10 @@ def test_the_docs_page_lists_the_operations_with_no_outside_requests(
 
     page.goto(f"{live_server.url}/api/v1/docs")
 
-    expect(page.get_by_role("heading", name="Beatbook API")).to_be_visible()
-    expect(page.locator(".opblock-summary-path", has_text="/api/v1/neighbourhoods/locate")).to_be_visible()
+    # The OpenAPI document is large (over 100 paths): on a loaded machine Swagger UI takes a while.
+    expect(page.get_by_role("heading", name="Beatbook API")).to_be_visible(timeout=30_000)
+    expect(page.locator(".opblock-summary-path", has_text="/api/v1/neighbourhoods/locate")).to_be_visible(
+        timeout=30_000
+    )
     assert outside == [], f"requests left Beatbook: {outside}"
     assert errors == [], f"console errors (a CSP violation shows here): {errors}"

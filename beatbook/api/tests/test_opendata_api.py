@@ -116,6 +116,8 @@ def test_publishing_a_month(world: World, api: Api, django_capture_on_commit_cal
         in assert_error(api.post("/crime-publications", body | {"month": current}, as_=world.erin), 400)["fields"]
     )
     assert_error(api.post("/crime-publications", body | {"month": "2026-13"}, as_=world.erin), 422)
+    # A year Python cannot make a date of (0000) is refused by the schema, not a server error.
+    assert_error(api.post("/crime-publications", body | {"month": "0000-01"}, as_=world.erin), 422)
     assert_error(api.post("/crime-publications", body | {"extra": 1}, as_=world.erin), 422)
     assert not Job.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):

@@ -20,7 +20,7 @@ from .schemas import PageQuery, Strict, Text
 # the same four values; a test checks). Literals, not the enums: the API has another `Status`.
 RunStatus = Literal["queued", "running", "succeeded", "failed"]
 ForceSlug = Annotated[str, Text, StringConstraints(min_length=1, max_length=50)]
-Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+Month = Annotated[str, StringConstraints(pattern=r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$")]
 
 
 class OpenDataListQuery(StrictIn, PageQuery):
