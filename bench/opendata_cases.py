@@ -45,7 +45,7 @@ import pstats
 import re
 import time
 import tracemalloc
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -65,7 +65,7 @@ from beatbook.org.models import Force
 from . import opendata_data
 from .incident_cases import _capturing, _explain, _read
 from .opendata_data import OpenData
-from .timing import Stats, count_queries, measure, summarise
+from .timing import Stats, count_queries, full_collections, measure, summarise
 
 CAP = 10_000  # police.uk answers 503 above 10,000 crimes
 URL = "/api/crimes-street/all-crime"
@@ -108,6 +108,8 @@ class PathResult:
     peak_mib: float | None
     same_ids: bool | None  # the same ids as the raw SQL (None: nothing to compare)
     note: str = ""
+    full_collections: int = 0  # full (generation 2) garbage collections during the timed runs
+    full_collections_ms: float = 0.0  # and the time they took in all
 
 
 @dataclass
@@ -128,6 +130,21 @@ class ImportResult:
     stats: Stats | None
     peak_rss_mib: float | None = None
     note: str = ""
+    tenths: list[float] = field(default_factory=list)  # rows/s over each tenth of the file (the last run)
+
+
+def _tenths(marks: list[tuple[float, int]], started: float, rows: int) -> list[float]:
+    """Rows/s over each tenth of the file, from (time, rows done) marks taken after each batch."""
+    rates: list[float] = []
+    last_time, last_done = started, 0
+    for k in range(1, 11):
+        goal = rows * k // 10
+        mark = next(((t, done) for t, done in marks if done >= goal), None)
+        if mark is None or mark[1] <= last_done:
+            return []
+        rates.append((mark[1] - last_done) / max(mark[0] - last_time, 1e-9))
+        last_time, last_done = mark
+    return rates
 
 
 # ---- Where the time goes --------------------------------------------------------------------
@@ -362,7 +379,8 @@ def _path(
     db_queries: bool = True,
 ) -> PathResult:
     ids = list(run())
-    stats = measure(run, warmup=QUERY_WARMUP, reps=QUERY_REPS)
+    with full_collections() as pauses:
+        stats = measure(run, warmup=QUERY_WARMUP, reps=QUERY_REPS)
     return PathResult(
         key=key,
         name=name,
@@ -371,6 +389,9 @@ def _path(
         queries=count_queries(run) if db_queries else None,
         peak_mib=_peak_mib(run),
         same_ids=None if expected is None else ids == expected,
+        # Counted over the warm-ups too (measure runs them inside the block): a close enough count.
+        full_collections=len(pauses),
+        full_collections_ms=sum(pauses) * 1000,
     )
 
 
@@ -558,21 +579,32 @@ def _result_note(result: Any) -> str:
     return ", ".join(f"{k.replace('rows_', '').replace('_', ' ')} {v:,}" for k, v in shown.items())
 
 
-def import_profile(force: Force, lines: list[str]) -> dict[str, Any]:
+def _lines(text: str) -> Iterator[str]:
+    """The file's lines one by one, as the import job reads its stored file."""
+    return iter(io.StringIO(text, newline=""))
+
+
+def import_profile(force: Force, text: str) -> dict[str, Any]:
     """One import of the file's first PROFILE_ROWS rows into empty tables, under cProfile."""
     load_rows = _load_rows()
     if load_rows is None:
         return {}
     opendata_data.clear()
-    head = lines[: PROFILE_ROWS + 1]
-    profile = _profile(lambda: load_rows(force=force, lines=iter(head), crime_import=None, on_progress=None))
-    return profile | {"rows": len(head) - 1}
+    end = -1
+    for _line in range(PROFILE_ROWS + 1):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            end = len(text)
+            break
+    head = text[: end + 1]
+    profile = _profile(lambda: load_rows(force=force, lines=_lines(head), crime_import=None, on_progress=None))
+    return profile | {"rows": head.count("\n") - 1}
 
 
-def import_cases(force: Force, lines: list[str], *, reps: int = IMPORT_REPS) -> list[ImportResult]:
+def import_cases(force: Force, text: str, *, reps: int = IMPORT_REPS) -> list[ImportResult]:
     """(s) load_rows into empty tables and (t) again with every row loaded, `reps` times each (or
     fewer, at least 2, when the runs take minutes: none starts after IMPORT_BUDGET_S)."""
-    rows = len(lines) - 1
+    rows = text.count("\n") - 1
     load_rows = _load_rows()
     if load_rows is None:
         note = "`beatbook.opendata.services.imports.load_rows` missing"
@@ -584,12 +616,24 @@ def import_cases(force: Force, lines: list[str], *, reps: int = IMPORT_REPS) -> 
     second: list[float] = []
     first_rss: list[float] = []
     second_rss: list[float] = []
+    tenths: list[float] = []
     notes: dict[str, str] = {}
     loaded = 0
     outcome: dict[str, Any] = {}
+    marks: list[tuple[float, int]] = []
+    began: list[float] = []
 
     def run(slot: str) -> None:
-        outcome[slot] = load_rows(force=force, lines=iter(lines), crime_import=None, on_progress=None)
+        # The first import notes the time after each batch (load_rows reports its progress then),
+        # to show how its speed changes as the table grows.
+        marks.clear()
+        began[:] = [time.perf_counter()]
+
+        def mark(done: int, _total: int) -> None:
+            marks.append((time.perf_counter(), done))
+
+        progress = mark if slot == "first" else None
+        outcome[slot] = load_rows(force=force, lines=_lines(text), crime_import=None, on_progress=progress)
 
     started = time.perf_counter()
     for rep in range(reps):
@@ -600,6 +644,7 @@ def import_cases(force: Force, lines: list[str], *, reps: int = IMPORT_REPS) -> 
         first.append(seconds)
         if grown is not None:
             first_rss.append(grown)
+        tenths = _tenths(marks, began[0], rows)
         loaded = _crimes(force)
         seconds, grown = _timed_rss(lambda: run("second"))
         second.append(seconds)
@@ -616,6 +661,7 @@ def import_cases(force: Force, lines: list[str], *, reps: int = IMPORT_REPS) -> 
             summarise(first),
             max(first_rss) if first_rss else None,
             note=f"{loaded:,} crimes in the table after it" + (f" ({notes['first']})" if notes["first"] else ""),
+            tenths=tenths,
         ),
         ImportResult(
             "second",
@@ -759,10 +805,9 @@ def run_all(
     plans = query_plans(world)
     progress("writing the CSV file")
     started = time.perf_counter()
-    lines = list(opendata_data.csv_rows(world.data, world.force))
-    text = "\n".join(lines) + "\n"
+    text = opendata_data.csv_text(world.data, world.force)
     csv_seconds = time.perf_counter() - started
-    rows = len(lines) - 1
+    rows = text.count("\n") - 1
     progress(f"timing the import floor ({'COPY' if connection.vendor == 'postgresql' else 'executemany'})")
     opendata_data.clear()
     if connection.vendor == "postgresql":
@@ -770,9 +815,9 @@ def run_all(
     else:
         floor = executemany_case(text, rows, reps=floor_reps)
     progress("timing the import (`load_rows`)")
-    imports = [*import_cases(world.force, lines, reps=import_reps), floor]
+    imports = [*import_cases(world.force, text, reps=import_reps), floor]
     progress(f"profiling the import of {min(PROFILE_ROWS, rows):,} rows")
-    profile = import_profile(world.force, lines)
+    profile = import_profile(world.force, text)
     polygon = Polygon([(lng, lat) for lat, lng in world.polygon.points])
     km2 = polygon.area * (M_PER_DEG / 1000) ** 2 * np.cos(np.radians(world.busy.lat))
     return {

@@ -115,8 +115,10 @@ class OpenData:
     snap: npt.NDArray[np.int32]  # the crime's snap point, -1 for no location
     outcome: npt.NDArray[np.int8]  # -1 for none (ASB)
     outcome_lag: npt.NDArray[np.int8]  # months from the crime's month to its outcome's
-    persistent_id: list[str]  # "" for ASB
-    source_key: list[str]
+    # The crimes' 64-hex crime ids and source keys, end to end in one string each (not lists of a
+    # million strings, which every full garbage collection would walk while the queries are timed).
+    pid_hex: str
+    key_hex: str
     centre_lat: npt.NDArray[np.float64]  # the cluster centres, the busiest first
     centre_lng: npt.NDArray[np.float64]
     centre_weight: npt.NDArray[np.float64]
@@ -130,6 +132,16 @@ class OpenData:
     @property
     def snap_points(self) -> int:
         return int(self.snap_lat.size)
+
+    def persistent_ids(self) -> Iterator[str]:
+        """Each crime's police.uk crime id ("" for ASB), in order."""
+        text = self.pid_hex
+        for i, category in enumerate(self.category.tolist()):
+            yield "" if category == 0 else text[64 * i : 64 * i + 64]
+
+    def source_keys(self) -> Iterator[str]:
+        text = self.key_hex
+        return (text[64 * i : 64 * i + 64] for i in range(self.crimes))
 
     def crime_lat_lng(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """Each crime's published point (NaN for no location)."""
@@ -152,9 +164,9 @@ def _metres_to_degrees(y: npt.NDArray[np.float64], x: npt.NDArray[np.float64]) -
     return np.round(lat, 6), np.round(lng, 6)
 
 
-def _hex(rng: np.random.Generator, count: int) -> list[str]:
-    text = rng.bytes(32 * count).hex()
-    return [text[i * 64 : (i + 1) * 64] for i in range(count)]
+def _hex(rng: np.random.Generator, count: int) -> str:
+    """`count` random 64-hex values, end to end."""
+    return rng.bytes(32 * count).hex()
 
 
 def generate(crimes: int = CRIMES, snap_points: int = SNAP_POINTS, seed: int = SEED) -> OpenData:
@@ -226,9 +238,7 @@ def generate(crimes: int = CRIMES, snap_points: int = SNAP_POINTS, seed: int = S
     outcome[asb] = -1
     lag = np.minimum(rng.geometric(0.5, crimes) - 1, MONTHS - 1 - month).astype(np.int8)
     order = np.lexsort((rng.random(crimes), month))
-    pids = _hex(rng, crimes)
-    asb_sorted = asb[order]
-    persistent_id = ["" if is_asb else pid for pid, is_asb in zip(pids, asb_sorted.tolist(), strict=True)]
+    pid_hex = _hex(rng, crimes)
     return OpenData(
         snap_lat=snap_lat,
         snap_lng=snap_lng,
@@ -239,8 +249,8 @@ def generate(crimes: int = CRIMES, snap_points: int = SNAP_POINTS, seed: int = S
         snap=snap[order],
         outcome=outcome[order],
         outcome_lag=lag[order],
-        persistent_id=persistent_id,
-        source_key=_hex(rng, crimes),
+        pid_hex=pid_hex,
+        key_hex=_hex(rng, crimes),
         centre_lat=_metres_to_degrees(cy, cx)[0],
         centre_lng=_metres_to_degrees(cy, cx)[1],
         centre_weight=weight,
@@ -288,7 +298,7 @@ def csv_rows(data: OpenData, force: Force) -> Iterator[str]:
     kinds = [name for _slug, name, _share in CATEGORIES]
     by = force.name
     for pid, m, snap, cat, out in zip(
-        data.persistent_id,
+        data.persistent_ids(),
         data.month.tolist(),
         data.snap.tolist(),
         data.category.tolist(),
@@ -383,13 +393,15 @@ def load(data: OpenData, force: Force) -> float:
         outcomes = [str(code) for code, _share in OUTCOMES]
 
         def crimes() -> Iterator[tuple[Any, ...]]:
-            for i, (m, cat, snap, out, lag) in enumerate(
+            for i, (m, cat, snap, out, lag, pid, key) in enumerate(
                 zip(
                     data.month.tolist(),
                     data.category.tolist(),
                     data.snap.tolist(),
                     data.outcome.tolist(),
                     data.outcome_lag.tolist(),
+                    data.persistent_ids(),
+                    data.source_keys(),
                     strict=True,
                 )
             ):
@@ -400,7 +412,7 @@ def load(data: OpenData, force: Force) -> float:
                     None,
                     months[m],
                     slugs[cat],
-                    data.persistent_id[i],
+                    pid,
                     first_snap + snap if located else None,
                     lat[snap] if located else None,
                     lng[snap] if located else None,
@@ -413,7 +425,7 @@ def load(data: OpenData, force: Force) -> float:
                     force.name,
                     force.name,
                     "import",
-                    data.source_key[i],
+                    key,
                     None,
                     None,
                     created,

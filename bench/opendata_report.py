@@ -30,6 +30,7 @@ LOAD_FLOOR_NAME = {
     "sqlite": "SQLite `executemany` in one transaction, 430,305 rows/s (limits.md §3 (c))",
     "postgresql": "PostgreSQL `COPY` of an in-memory CSV, 480,699 rows/s (limits.md §3 (a))",
 }
+QUERY_RUNS_LABEL = "33"  # 3 warm-ups and 30 timed runs (bench.opendata_cases), whose collections are counted
 PATH_ORDER = ("selector", "app", "http", "raw", "raw_json", "raw_pg_polygon")
 OWN_INDEX = re.compile(r"^opendata_")
 
@@ -51,7 +52,8 @@ MEASURES = [
     "ids are checked equal to the raw SQL's; the peak of Python's allocations is from one extra run under "
     "`tracemalloc`. **vs raw SQL** divides a path's median (and p95) by the raw SQL's with the same columns.",
     "* **(s) The import**: `beatbook.opendata.services.imports.load_rows(force=, lines=, crime_import=None, "
-    "on_progress=None)` given the file's lines (already in memory, untimed) into empty tables (crimes, snap "
+    "on_progress=None)` given the file's text line by line (as the import job reads its stored file; the text "
+    "in memory, untimed) into empty tables (crimes, snap "
     "points and published months emptied, untimed, before each run), 3 runs (no third once the runs "
     "have taken 20 minutes; with 2, the p95 is the slower): rows/s is the file's rows over "
     "the median time. **(t)** The same file again straight after, every row already loaded: the cost of the "
@@ -156,12 +158,29 @@ def import_table(runs: list[EngineRun]) -> list[str]:
             limit = f"{rate / LOAD_ROWS_PER_S[run.vendor]:.2f}x"
             if result["note"]:
                 limit += f"; {result['note']}"
+            if result.get("tenths"):
+                limit += "; rows/s over each tenth of the file (last run): " + ", ".join(
+                    f"{value:,.0f}" for value in result["tenths"]
+                )
             peak = "" if result["peak_rss_mib"] is None else f"{result['peak_rss_mib']:,.0f}"
             lines.append(
                 f"| {result['name']} | {name} | {result['rows']:,} | {stats['runs']} | {_s(stats['median_ms'])} | "
                 f"{_s(stats['p95_ms'])} | {_s(stats['min_ms'])} | {rate:,.0f} | {peak} | {versus} | {limit} |"
             )
     return lines
+
+
+def _collections(top: dict[str, Any], raw: dict[str, Any]) -> str:
+    """The full garbage collections during a path's runs, beside its p95."""
+    count, ms = top.get("full_collections", 0), top.get("full_collections_ms", 0.0)
+    if not count:
+        return ""
+    return (
+        f" Its p95 is {top['stats']['p95_ms'] / top['stats']['median_ms']:.1f}x its median (the raw SQL's "
+        f"{raw['stats']['p95_ms'] / raw['stats']['median_ms']:.1f}x); Python ran {count} full garbage "
+        f"collection{'s' if count != 1 else ''} during its {QUERY_RUNS_LABEL} runs (warm-ups included), "
+        f"{ms / count:,.0f} ms each on average, against {raw.get('full_collections', 0)} during the raw SQL's."
+    )
 
 
 def _step(ms: float) -> str:
@@ -199,6 +218,7 @@ def findings(runs: list[EngineRun]) -> list[str]:
                 f"(p95 {_ms(top['stats']['p95_ms'])}), {_ratio(top['stats']['median_ms'] / median['raw'])} the raw "
                 f"SQL.** Where the time goes (medians, each step over the one before): {'; '.join(steps)}. Peak "
                 f"Python allocations {top['peak_mib']:,.1f} MiB, against {raw['peak_mib']:,.1f} MiB for the raw SQL."
+                + _collections(top, raw)
             )
             for path in area["paths"]:
                 if path["same_ids"] is not False:
@@ -224,6 +244,12 @@ def findings(runs: list[EngineRun]) -> list[str]:
                 f"* **{name}: the import loads {rate:,.0f} rows/s, {_ratio(floor_rate / rate)} slower than {what} of "
                 f"the same file** ({floor_rate:,.0f} rows/s here, {LOAD_ROWS_PER_S[run.vendor]:,} in limits.md §3)"
             )
+            tenths = first.get("tenths") or []
+            if tenths and tenths[-1] < 0.8 * tenths[0]:
+                text += (
+                    f"; it slows as the table grows, from {tenths[0]:,.0f} rows/s over the file's first tenth to "
+                    f"{tenths[-1]:,.0f} over its last"
+                )
             if second:
                 again = second["rows"] / (second["stats"]["median_ms"] / 1000)
                 text += (

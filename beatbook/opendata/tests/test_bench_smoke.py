@@ -35,7 +35,8 @@ def payload(transactional_db: None, monkeypatch: pytest.MonkeyPatch) -> dict[str
 def test_generator_is_deterministic() -> None:
     first = opendata_data.generate(500, 40, seed=3)
     again = opendata_data.generate(500, 40, seed=3)
-    assert first.persistent_id == again.persistent_id
+    assert first.pid_hex == again.pid_hex
+    assert list(first.persistent_ids()) == list(again.persistent_ids())
     assert (first.snap == again.snap).all()
     assert first.snap_points == 40
     assert first.crimes == 500
@@ -85,3 +86,10 @@ def test_runs_at_a_tiny_size(payload: dict[str, Any], tmp_path: Path) -> None:
     assert "Floors.\n" in text
     assert "### Where the time goes" in text
     assert opendata_report.summary(run)
+
+
+def test_import_speed_by_tenth() -> None:
+    marks = [(done / 100, done) for done in range(100, 1_001, 100)]
+    assert opendata_cases._tenths(marks, 0.0, 1_000) == [100.0] * 10
+    # Batches coarser than a tenth of the file: no figure rather than a wrong one.
+    assert opendata_cases._tenths([(1.0, 500), (2.0, 1_000)], 0.0, 1_000) == []
