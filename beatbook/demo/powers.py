@@ -53,7 +53,7 @@ from beatbook.enforcement.services import dispersal, name_address, penalties, se
 from beatbook.enforcement.services.common import PowerNotHeldError, RecordData
 from beatbook.incidents.models import Incident
 from beatbook.learning.models import Course, TrainingResult
-from beatbook.learning.services import training_record_create
+from beatbook.learning.services.training import training_record_create
 from beatbook.org import policy
 from beatbook.org.models import Force, Neighbourhood, PartnerOrganisation, Person, Posting, Role
 from beatbook.powers.models import Designation, PenaltyOffence, Power

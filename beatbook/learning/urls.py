@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from . import views
+from beatbook.learning.views import training
 
 app_name = "learning"
-urlpatterns = [*views.urlpatterns]
+urlpatterns = [*training.urlpatterns]

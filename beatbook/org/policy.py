@@ -63,6 +63,9 @@ class Action(StrEnum):
     ENGAGE = "community.engage"
     MANAGE_PUBLICATION = "community.manage_publication"
     MANAGE_OPEN_DATA = "opendata.manage"
+    MANAGE_RECRUITMENT = "recruitment.manage"
+    MANAGE_PROGRAMMES = "learning.manage_programmes"
+    OVERSEE_LEARNERS = "learning.oversee"
 
 
 # Roles that make a posting without an area cover its whole force.
@@ -85,10 +88,10 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
         }
     ),
     Role.TUTOR: frozenset(),
-    Role.ASSESSOR: frozenset(),
-    Role.TRAINER: frozenset({Action.RECORD_TRAINING}),
+    Role.ASSESSOR: frozenset({Action.OVERSEE_LEARNERS}),
+    Role.TRAINER: frozenset({Action.RECORD_TRAINING, Action.MANAGE_PROGRAMMES, Action.OVERSEE_LEARNERS}),
     Role.ANALYST: frozenset({Action.MANAGE_OPEN_DATA}),
-    Role.RECRUITER: frozenset(),
+    Role.RECRUITER: frozenset({Action.MANAGE_RECRUITMENT}),
     Role.PARTNER: frozenset(),
     Role.FORCE_ADMIN: frozenset(
         {
@@ -103,6 +106,9 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PROCESS_PENALTIES,
             Action.MANAGE_PUBLICATION,
             Action.MANAGE_OPEN_DATA,
+            Action.MANAGE_RECRUITMENT,
+            Action.MANAGE_PROGRAMMES,
+            Action.OVERSEE_LEARNERS,
         }
     ),
     Role.AUDITOR: frozenset({Action.SEARCH_AUDIT, Action.VERIFY_AUDIT, Action.VIEW_JOBS}),
@@ -123,6 +129,9 @@ FORCE_LEVEL_ACTIONS = frozenset(
         Action.PROCESS_PENALTIES,
         Action.MANAGE_PUBLICATION,
         Action.MANAGE_OPEN_DATA,
+        Action.MANAGE_RECRUITMENT,
+        Action.MANAGE_PROGRAMMES,
+        Action.OVERSEE_LEARNERS,
     }
 )
 # Area-level actions: allowed in the neighbourhoods that a posting of a role holding the action

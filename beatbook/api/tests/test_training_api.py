@@ -12,8 +12,8 @@ from beatbook.api.v1 import training_schemas
 from beatbook.audit.models import AuditEvent, EventType
 from beatbook.core.testing import World
 from beatbook.core.timeutil import today
-from beatbook.learning import selectors
 from beatbook.learning.models import Course, TrainingRecord
+from beatbook.learning.selectors import training as selectors
 
 from .helpers import Api, assert_error, data
 

@@ -15,8 +15,9 @@ from ninja import Query, Router, Status
 
 from beatbook.core.pagination import paginate
 from beatbook.core.timeutil import today
-from beatbook.learning import selectors, services
 from beatbook.learning.models import Course, TrainingRecord
+from beatbook.learning.selectors import training as selectors
+from beatbook.learning.services import training as services
 from beatbook.org import policy
 
 from .auth import actor_of, meta_of

@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from beatbook.audit.models import AuditEvent, EventType
 from beatbook.core.testing import World
 from beatbook.core.timeutil import today
-from beatbook.learning import selectors, services
 from beatbook.learning.models import Course, CourseKind, TrainingRecord, TrainingResult
+from beatbook.learning.selectors import training as selectors
+from beatbook.learning.services import training as services
 
 
 def after_of(event: AuditEvent) -> dict[str, Any]:

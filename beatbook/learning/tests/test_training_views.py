@@ -11,8 +11,8 @@ from django.test import Client
 from beatbook.audit.models import AuditEvent, EventType
 from beatbook.core.testing import World
 from beatbook.core.timeutil import today
-from beatbook.learning import services
 from beatbook.learning.models import Course, CourseKind, TrainingRecord
+from beatbook.learning.services import training as services
 
 
 def course(world: World, code: str = "first-aid", force: Any = None) -> Course:

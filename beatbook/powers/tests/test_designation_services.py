@@ -14,8 +14,8 @@ from django.utils import timezone
 from beatbook.audit.models import AuditEvent, EventType
 from beatbook.core.testing import World, make_person
 from beatbook.core.timeutil import today
-from beatbook.learning import services as learning
 from beatbook.learning.models import Course, TrainingRecord, TrainingResult
+from beatbook.learning.services import training as learning
 from beatbook.org.models import Person, Role
 from beatbook.powers.check import check_power, powers_held_at
 from beatbook.powers.models import Designation, DesignationPower, ForceDesignation, Power

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from beatbook.core.forms import form_status, submit
 from beatbook.core.pagination import paginate, parse_positive_int
 from beatbook.core.timeutil import today
-from beatbook.learning import selectors as learning_selectors
+from beatbook.learning.selectors import training as learning_selectors
 from beatbook.org import policy
 from beatbook.org.models import Force
 from beatbook.org.views.common import actor_of, crumbs, meta_of, posted

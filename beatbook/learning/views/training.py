@@ -17,11 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from beatbook.core.forms import form_status, submit
 from beatbook.core.pagination import paginate, parse_positive_int
 from beatbook.core.timeutil import today
+from beatbook.learning.forms.training import CourseForm, TrainingFilterForm, TrainingRecordForm
+from beatbook.learning.selectors import training as selectors
+from beatbook.learning.services import training as services
 from beatbook.org import policy
 from beatbook.org.views.common import actor_of, crumbs, meta_of, posted
-
-from . import selectors, services
-from .forms import CourseForm, TrainingFilterForm, TrainingRecordForm
 
 
 def training_crumbs(*trail: tuple[str, str]) -> list[Any]:

@@ -10,10 +10,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from beatbook.learning.models import Course, CourseKind, TrainingResult
+from beatbook.learning.selectors.training import TrainingFilters
 from beatbook.org.models import Force, Person
-
-from .models import Course, CourseKind, TrainingResult
-from .selectors import TrainingFilters
 
 
 class DateInput(forms.DateInput):

@@ -19,10 +19,9 @@ from django.utils.translation import gettext as _
 from beatbook.audit.models import EventType
 from beatbook.audit.services import NO_META, AuditMeta, record
 from beatbook.core.timeutil import today
+from beatbook.learning.models import Course, CourseKind, TrainingRecord, TrainingResult
 from beatbook.org import policy
 from beatbook.org.models import Force, Person
-
-from .models import Course, CourseKind, TrainingRecord, TrainingResult
 
 CODE = re.compile(r"^[-a-z0-9_]+$")
 CODE_MAX = 40

@@ -15,11 +15,10 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from beatbook.core.timeutil import today
+from beatbook.learning.models import Course, TrainingRecord, TrainingResult
 from beatbook.org import policy
 from beatbook.org.models import Force, Person
 from beatbook.org.selectors import get_visible
-
-from .models import Course, TrainingRecord, TrainingResult
 
 # A pass "expires soon" when its last valid day is within this many days.
 EXPIRING_DAYS = 30

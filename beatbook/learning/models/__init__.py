@@ -1,0 +1,7 @@
+"""The learning app's models, one module per subject: training (courses and completions),
+programmes (the Level 4 programme, units, criteria, phases, enrolments, milestones, reviews),
+portfolio (evidence and judgements) and development (CPD and PDR)."""
+
+from .training import Course, CourseKind, TrainingRecord, TrainingResult
+
+__all__ = ["Course", "CourseKind", "TrainingRecord", "TrainingResult"]
