@@ -249,6 +249,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("BEATBOOK_LOG_LEVEL", "INFO")},
 }
 
+# ---- Cache -----------------------------------------------------------------------------------
+# Per process (local memory) unless BEATBOOK_CACHE_URL names a shared Redis server
+# (redis://host:6379/0): then every server process shares it, and the public API's rate limit
+# counts each client once across them all (beatbook.opendata.ratelimit).
+BEATBOOK_CACHE_URL = env_str("BEATBOOK_CACHE_URL", "")
+if BEATBOOK_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": BEATBOOK_CACHE_URL,
+            "KEY_PREFIX": env_str("BEATBOOK_CACHE_PREFIX", "beatbook"),
+        }
+    }
+elif BEATBOOK_CACHE_URL:
+    raise ImproperlyConfigured("BEATBOOK_CACHE_URL must be a redis://, rediss:// or unix:// address.")
+
 # ---- Beatbook --------------------------------------------------------------------------------
 # Rows per page on list pages and list endpoints (a page may ask for fewer, never for more).
 BEATBOOK_PAGE_SIZE = env_int("BEATBOOK_PAGE_SIZE", 50)
@@ -258,7 +274,7 @@ BEATBOOK_MAX_PAGE_SIZE = env_int("BEATBOOK_MAX_PAGE_SIZE", 200)
 BEATBOOK_MAP_TILE_URL = env_str("BEATBOOK_MAP_TILE_URL", "")
 # The police.uk-compatible public API (/api/): a leaky bucket per client address, RATE requests a
 # second on average with bursts of up to BURST (police.uk: 15 and 30); 0 switches the limit off.
-# It keeps its buckets in the default cache (per process unless CACHES names a shared one).
+# It keeps its buckets in the default cache: per process, or shared with BEATBOOK_CACHE_URL.
 BEATBOOK_PUBLIC_API_RATE = env_int("BEATBOOK_PUBLIC_API_RATE", 15)
 BEATBOOK_PUBLIC_API_BURST = env_int("BEATBOOK_PUBLIC_API_BURST", 30)
 # A crime or outcome query that would return more rows than this answers 503 (police.uk: 10,000).

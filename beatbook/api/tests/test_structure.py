@@ -168,6 +168,12 @@ def test_a_body_over_the_size_limit_is_413(world: World, api: Api, settings: Any
     assert _counts() == before
 
 
+def test_a_query_string_with_too_many_fields_is_400_not_500(world: World, api: Api) -> None:
+    # Django refuses more than DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) fields when the query is read.
+    many = "&".join(f"f{index}=1" for index in range(1_100))
+    assert_error(api.get(f"/teams?{many}", as_=world.erin), 400, "too_many_fields")
+
+
 # ---- GET /teams, /teams/{id} --------------------------------------------------------------------
 def test_teams_show_only_the_neighbourhoods_the_caller_sees(world: World, api: Api) -> None:
     [team] = data(api.get("/teams", as_=world.alice))["items"]

@@ -13,7 +13,13 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
@@ -136,6 +142,12 @@ def install(api: NinjaAPI) -> None:
     def on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> JsonResponse:
         # A body over DATA_UPLOAD_MAX_MEMORY_SIZE (a boundary with a great many points, say).
         return error_response(413, _("The request body is too large."))
+
+    @api.exception_handler(TooManyFieldsSent)
+    def on_too_many_fields(request: HttpRequest, exc: TooManyFieldsSent) -> JsonResponse:
+        # More query-string or form fields than DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000): the
+        # client's mistake, not ours.
+        return error_response(400, _("The request has too many fields."), code="too_many_fields")
 
     @api.exception_handler(Exception)
     def on_crash(request: HttpRequest, exc: Exception) -> JsonResponse:
