@@ -14,8 +14,10 @@ from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from ninja import NinjaAPI
 from ninja.errors import HttpError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
 from . import (
@@ -83,6 +85,21 @@ changed the incident since, nothing is saved and the answer is 409 `conflict`.
 
 
 class BeatbookApi(NinjaAPI):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._schemas: dict[tuple[str, str], OpenAPISchema] = {}
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """The OpenAPI document, built once per path prefix and language (it is about half a
+        megabyte and only changes when the code does), not on every request."""
+        prefix = self.get_root_path(path_params or {}) if path_prefix is None else path_prefix
+        key = (prefix, translation.get_language() or "")
+        if key not in self._schemas:
+            self._schemas[key] = super().get_openapi_schema(path_prefix=prefix, path_params=path_params)
+        return self._schemas[key]
+
     def get_openapi_operation_id(self, operation: Operation) -> str:
         """Short operation ids (the view's name, unique across the API) for generated clients."""
         return operation.view_func.__name__
