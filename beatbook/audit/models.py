@@ -132,6 +132,20 @@ class EventType(models.IntegerChoices):
     PUBLIC_CRIMES_EXPORTED = 1104, _("Public crimes exported")
     SNAP_POINTS_LOADED = 1105, _("Snap points loaded")
 
+    FRAMEWORKS_LOADED = 1501, _("Competency frameworks loaded")
+    FORCE_FRAMEWORK_SET = 1502, _("Force's competency framework chosen")
+    CPD_ENTRY_CREATED = 1511, _("CPD activity recorded")
+    CPD_ENTRY_UPDATED = 1512, _("CPD activity changed")
+    CPD_ENTRY_DELETED = 1513, _("CPD activity deleted")
+    CPD_EXPORTED = 1514, _("CPD log exported")
+    PDR_OPENED = 1521, _("PDR opened")
+    PDR_RATING_RECORDED = 1522, _("PDR competency rated")
+    PDR_OBJECTIVE_ADDED = 1523, _("PDR objective added")
+    PDR_OBJECTIVE_UPDATED = 1524, _("PDR objective updated")
+    PDR_SIGNED_OFF = 1525, _("PDR signed off")
+    PDR_ACKNOWLEDGED = 1526, _("PDR acknowledged")
+    PDR_REOPENED = 1527, _("PDR reopened")
+
 
 class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:

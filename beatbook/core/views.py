@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from beatbook.cases import selectors as case_selectors
 from beatbook.community.selectors import priorities as priority_selectors
 from beatbook.incidents import selectors as incident_selectors
+from beatbook.learning.selectors import development as development_selectors
 from beatbook.org import selectors as org_selectors
 from beatbook.org.models import Person
 from beatbook.patrols import selectors as patrol_selectors
@@ -71,6 +72,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "reviews_due": reviews_due,
         "priorities_due": priorities_due,
         "partner_tasks": partner_tasks,
+        # One query: the person's own training that has expired or expires soon.
+        "training_alerts": development_selectors.training_alerts_for(actor),
         "nav_key": "home",
     }
     return render(request, "core/home.html", context)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from beatbook.learning.views import training
+from beatbook.learning.views import development, training
 
 app_name = "learning"
-urlpatterns = [*training.urlpatterns]
+urlpatterns = [*training.urlpatterns, *development.urlpatterns]

@@ -23,6 +23,7 @@ from beatbook.api.v1 import api as ninja_api
 from beatbook.api.v1 import (
     case_schemas,
     designations_schemas,
+    development_schemas,
     enforcement_detention_schemas,
     enforcement_dispersal_schemas,
     enforcement_penalty_schemas,
@@ -161,6 +162,7 @@ SCHEMA_MODULES = (
     powers_schemas,
     designations_schemas,
     training_schemas,
+    development_schemas,
     enforcement_detention_schemas,
     enforcement_penalty_schemas,
     enforcement_seizure_schemas,

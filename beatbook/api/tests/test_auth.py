@@ -38,7 +38,11 @@ from beatbook.enforcement.tests.test_seizures import seize_vehicle, warn
 from beatbook.incidents import services as incidents
 from beatbook.incidents.models import Alert, Incident
 from beatbook.incidents.tests.factories import A1_CENTRE, ago
-from beatbook.learning.models import Course
+from beatbook.learning.models import Course, CpdEntry
+from beatbook.learning.services import development as services_development
+from beatbook.learning.tests.test_development import cpd as make_cpd
+from beatbook.learning.tests.test_development import item as dev_item
+from beatbook.learning.tests.test_development import load_development, open_pdr, ready_pdr, signed_pdr
 from beatbook.opendata.models import CrimeImport
 from beatbook.opendata.services.imports import crime_import_start
 from beatbook.opendata.tests.staff_builders import last_month, sample_text
@@ -175,6 +179,30 @@ def _pw(w: World) -> World:
     if not Power.objects.filter(force=w.force_a).exists():
         powers_world(w)
     return w
+
+
+def _framework_code(w: World) -> str:
+    load_development(w)
+    return "cvf-2024"
+
+
+def _cpd_body(w: World) -> dict[str, Any]:
+    load_development(w)
+    return {"occurred_on": _in_days(-2), "title": "Read guidance", "kind": "reading", "hours": "1.5", "items": []}
+
+
+def _cpd(w: World) -> CpdEntry:
+    """A CPD entry of Alice's."""
+    load_development(w)
+    return make_cpd(w.alice)
+
+
+def _objective_status(w: World) -> Call:
+    pdr = open_pdr(w)
+    objective = services_development.pdr_objective_add(
+        actor=w.bob, pdr=pdr, text="Objective", due_on=dt.date(2025, 12, 1)
+    )
+    return ("POST", f"/pdrs/{pdr.pk}/objectives/{objective.pk}/status", None, {"status": "achieved"})
 
 
 def _power(w: World, code: str = DETAIN) -> Power:
@@ -620,6 +648,38 @@ ENDPOINTS: dict[str, Callable[[World], Call]] = {
             "result": "passed",
         },
     ),
+    # Development: competency frameworks, CPD entries, PDRs
+    "framework_list": lambda w: ("GET", "/frameworks", None, None),
+    "framework_detail": lambda w: ("GET", (load_development(w), "/frameworks/cvf-2024")[1], None, None),
+    "cpd_entry_list": lambda w: ("GET", "/cpd-entries", None, None),
+    "cpd_entry_create": lambda w: ("POST", "/cpd-entries", None, _cpd_body(w)),
+    "cpd_entry_detail": lambda w: ("GET", f"/cpd-entries/{_cpd(w).pk}", None, None),
+    "cpd_entry_update": lambda w: ("PATCH", f"/cpd-entries/{_cpd(w).pk}", None, _cpd_body(w)),
+    "cpd_entry_delete": lambda w: ("DELETE", f"/cpd-entries/{_cpd(w).pk}", None, None),
+    "pdr_list": lambda w: ("GET", "/pdrs", None, None),
+    "pdr_open": lambda w: ("POST", "/pdrs", None, {"person": load_development(w).charlie.pk, "review_year": 2025}),
+    "pdr_detail": lambda w: ("GET", f"/pdrs/{open_pdr(w).pk}", None, None),
+    "pdr_rate": lambda w: (
+        "POST",
+        f"/pdrs/{open_pdr(w).pk}/ratings",
+        None,
+        {"competency": dev_item("collaborate").pk, "rating": "competent", "evidence": "Seen on patrol."},
+    ),
+    "pdr_objective_add": lambda w: (
+        "POST",
+        f"/pdrs/{open_pdr(w).pk}/objectives",
+        None,
+        {"text": "Lead a beat surgery.", "due_on": "2025-11-30"},
+    ),
+    "pdr_objective_status": lambda w: _objective_status(w),
+    "pdr_sign_off": lambda w: ("POST", f"/pdrs/{ready_pdr(w).pk}/sign-off", None, None),
+    "pdr_acknowledge": lambda w: ("POST", f"/pdrs/{signed_pdr(w).pk}/acknowledge", None, None),
+    "pdr_reopen": lambda w: (
+        "POST",
+        f"/pdrs/{signed_pdr(w).pk}/reopen",
+        None,
+        {"reason": "The collaboration rating was wrong."},
+    ),
     # Enforcement: the register, and each kind of record
     "enforcement_list": lambda w: ("GET", "/enforcement", None, None),
     "enforcement_detail": lambda w: ("GET", f"/enforcement/{_refused(w).pk}", None, None),
@@ -895,6 +955,9 @@ CALLER: dict[str, str] = {
         ],
         "erin",
     ),
+    # Alice keeps her own CPD log and acknowledges her PDR; Bob, her line manager, handles PDRs.
+    **dict.fromkeys([name for name in ENDPOINTS if name.startswith("cpd_entry_")] + ["pdr_acknowledge"], "alice"),
+    **dict.fromkeys([name for name in ENDPOINTS if name.startswith("pdr_") and name != "pdr_acknowledge"], "bob"),
     # Gus, of Cambridge City Council, finishes his organisation's task on a case shared with it.
     "task_finish": "gus",
 }

@@ -118,6 +118,23 @@ OPERATIONS = {
     ("post", "/api/v1/courses"),
     ("get", "/api/v1/training-records"),
     ("post", "/api/v1/training-records"),
+    # Development: competency frameworks, CPD entries, PDRs
+    ("get", "/api/v1/frameworks"),
+    ("get", "/api/v1/frameworks/{code}"),
+    ("get", "/api/v1/cpd-entries"),
+    ("post", "/api/v1/cpd-entries"),
+    ("get", "/api/v1/cpd-entries/{entry_id}"),
+    ("patch", "/api/v1/cpd-entries/{entry_id}"),
+    ("delete", "/api/v1/cpd-entries/{entry_id}"),
+    ("get", "/api/v1/pdrs"),
+    ("post", "/api/v1/pdrs"),
+    ("get", "/api/v1/pdrs/{pdr_id}"),
+    ("post", "/api/v1/pdrs/{pdr_id}/ratings"),
+    ("post", "/api/v1/pdrs/{pdr_id}/objectives"),
+    ("post", "/api/v1/pdrs/{pdr_id}/objectives/{objective_id}/status"),
+    ("post", "/api/v1/pdrs/{pdr_id}/sign-off"),
+    ("post", "/api/v1/pdrs/{pdr_id}/acknowledge"),
+    ("post", "/api/v1/pdrs/{pdr_id}/reopen"),
     # Enforcement
     ("get", "/api/v1/enforcement"),
     ("get", "/api/v1/enforcement/{record_id}"),
@@ -191,6 +208,8 @@ NOT_CREATING = (
     "/cancel",
     "/publish",
     "/unpublish",
+    "/sign-off",
+    "/reopen",
 )
 ACCEPTED = {("post", "/api/v1/crime-publications")}
 CREATES = {op for op in WRITES if op[0] == "post" and not op[1].endswith(NOT_CREATING)} - ACCEPTED
@@ -263,6 +282,8 @@ MAY_BE_FORBIDDEN = {
     ("get", "/api/v1/crime-imports"),
     ("get", "/api/v1/crime-imports/{import_id}"),
 }
+# Deletes: 403 when the caller sees the record but it is not theirs, 400 when a rule keeps it.
+DELETES = {op for op in OPERATIONS if op[0] == "delete"}
 WITH_QUERY = {
     ("get", "/api/v1/neighbourhoods"),
     ("get", "/api/v1/neighbourhoods/locate"),
@@ -292,6 +313,8 @@ WITH_QUERY = {
     ("get", "/api/v1/people/{person_id}/powers"),
     ("get", "/api/v1/courses"),
     ("get", "/api/v1/training-records"),
+    ("get", "/api/v1/cpd-entries"),
+    ("get", "/api/v1/pdrs"),
     ("get", "/api/v1/enforcement"),
     ("get", "/api/v1/enforcement/vehicle-warnings/search"),
     ("get", "/api/v1/dispersal-authorisations"),
@@ -351,6 +374,8 @@ def test_every_operation_declares_its_errors_in_the_error_format(served: dict[st
             expected.add("422")
         if key in MAY_BE_FORBIDDEN:
             expected.add("403")
+        if key in DELETES:
+            expected |= {"400", "403"}
         if key in MAY_BE_TOO_LARGE:
             expected.add("413")
         if key in MAY_CONFLICT:

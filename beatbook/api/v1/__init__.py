@@ -23,6 +23,7 @@ from ninja.operation import Operation
 from . import (
     cases,
     designations,
+    development,
     enforcement_detentions,
     enforcement_dispersal,
     enforcement_penalties,
@@ -129,6 +130,7 @@ def build_api() -> NinjaAPI:
         powers,
         designations,
         training,
+        development,
         enforcement_register,
         enforcement_detentions,
         enforcement_penalties,

@@ -2,6 +2,41 @@
 programmes (the Level 4 programme, units, criteria, phases, enrolments, milestones, reviews),
 portfolio (evidence and judgements) and development (CPD and PDR)."""
 
+from .development import (
+    BehaviouralIndicator,
+    CpdEntry,
+    CpdKind,
+    ForceFramework,
+    Framework,
+    FrameworkItem,
+    FrameworkLevel,
+    ItemKind,
+    ObjectiveStatus,
+    Pdr,
+    PdrObjective,
+    PdrRating,
+    PdrStatus,
+    RatingOption,
+)
 from .training import Course, CourseKind, TrainingRecord, TrainingResult
 
-__all__ = ["Course", "CourseKind", "TrainingRecord", "TrainingResult"]
+__all__ = [
+    "BehaviouralIndicator",
+    "Course",
+    "CourseKind",
+    "CpdEntry",
+    "CpdKind",
+    "ForceFramework",
+    "Framework",
+    "FrameworkItem",
+    "FrameworkLevel",
+    "ItemKind",
+    "ObjectiveStatus",
+    "Pdr",
+    "PdrObjective",
+    "PdrRating",
+    "PdrStatus",
+    "RatingOption",
+    "TrainingRecord",
+    "TrainingResult",
+]

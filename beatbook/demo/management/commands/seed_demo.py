@@ -14,6 +14,7 @@ from beatbook.demo.cases import seed_cases
 from beatbook.demo.community_events import seed_events
 from beatbook.demo.community_priorities import seed_priorities
 from beatbook.demo.community_publication import seed_publication
+from beatbook.demo.development import seed_development
 from beatbook.demo.incidents import seed_incidents
 from beatbook.demo.opendata import seed_opendata
 from beatbook.demo.patrols import seed_patrols
@@ -65,6 +66,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             report = seeding.seed_world(seed=options["seed"])
             powers = seed_powers()
+            development = seed_development()  # after the powers demo: see demo/development.py
             publication = seed_publication()
             events = seed_events(seed=options["seed"])
             priorities = seed_priorities(seed=options["seed"])
@@ -90,6 +92,13 @@ class Command(BaseCommand):
                     f"Loaded the powers catalogue into {powers.forces} forces with {powers.tariffs} example tariffs; "
                     f"recorded {powers.training_records} training passes and {powers.designations} designations "
                     f"in {powers.seconds:.1f} s."
+                )
+            )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded the competency frameworks into {development.forces} forces, {development.courses} demo "
+                    f"courses, {development.cpd_entries} CPD entries and {development.pdrs} PDRs "
+                    f"in {development.seconds:.1f} s."
                 )
             )
             self.stdout.write(
