@@ -99,9 +99,9 @@ class HomeTests:
         client.get("/")
         for i in range(10):
             make_person(world.system, world.force_a, f"extra{i}", Role.PCSO, neighbourhood=world.a2)
-        # 16: the ASB cases whose risk review is due, then the neighbourhood priorities due for
-        # review (one query each, however many).
-        with django_assert_max_num_queries(16):  # type: ignore[operator]
+        # 17: the ASB cases whose risk review is due, the neighbourhood priorities due for
+        # review, then the person's expiring and expired training (one query each, however many).
+        with django_assert_max_num_queries(17):  # type: ignore[operator]
             client.get("/")
 
     def test_language_switch_is_available_to_everyone(self, world: World) -> None:
