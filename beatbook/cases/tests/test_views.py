@@ -699,8 +699,9 @@ class TestHome:
         assert "Risk reviews due" in home and due.reference in home and later.reference not in home
         assert due.reference in world.client_for(world.bob).get("/").content.decode()
         assert "Risk reviews due" not in world.client_for(world.charlie).get("/").content.decode()
-        # 16: the home page also lists the priorities due for review (one query).
-        with django_assert_max_num_queries(16) as one:
+        # 17: the home page also lists the priorities due for review and the person's training
+        # to renew (one query each).
+        with django_assert_max_num_queries(17) as one:
             alice.get("/")
         for n in range(4):
             open_case(world, review_on=today(), incidents=[asb_incident(world.alice, 8 + n, people=[])])
@@ -717,7 +718,8 @@ class TestHome:
         share(world, case, agreement(world))
         home = gus.get("/").content.decode()
         assert "Your organisation's open tasks" in home and "Visit the tenant." in home
-        with django_assert_max_num_queries(14) as one:
+        # 15: with the person's training to renew (one query).
+        with django_assert_max_num_queries(15) as one:
             gus.get("/")
         for _n in range(3):
             task(world, case)
