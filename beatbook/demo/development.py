@@ -27,7 +27,7 @@ from beatbook.org.models import Force, Person
 from beatbook.org.services import system_actor
 
 from .logins import DEMO_LOGINS
-from .powers import _trainer
+from .powers import trainer_of
 
 # Cambridgeshire's six-week initial course, topic by topic (the Cambridgeshire seed).
 CAMBS_INITIAL = (
@@ -80,7 +80,7 @@ def _courses(force: Force, system: Person) -> list[Course]:
 
 def _expiring_training(pcso: Person) -> None:
     """`pcso`: first aid passed long ago (now expired), the mandatory annual refresher expiring in 12 days."""
-    trainer = _trainer(pcso.force) if pcso.force else None
+    trainer = trainer_of(pcso.force) if pcso.force else None
     if trainer is None:
         return
     on = today()

@@ -99,7 +99,7 @@ def _admin(force: Force) -> Person:
     return _staff(force, Role.FORCE_ADMIN, "forceadmin", lambda p: policy.can(p, policy.Action.MANAGE_POWERS, force))
 
 
-def _trainer(force: Force) -> Person:
+def trainer_of(force: Force) -> Person:
     return _staff(force, Role.TRAINER, "trainer", lambda p: policy.can(p, policy.Action.RECORD_TRAINING, force))
 
 
@@ -173,7 +173,7 @@ def _tariffs(force: Force, admin: Person) -> int:
 
 
 def _training(force: Force) -> int:
-    trainer = _trainer(force)
+    trainer = trainer_of(force)
     made = 0
     completed = today() - dt.timedelta(days=TRAINED_DAYS_AGO)
     courses = list(Course.objects.filter(force=force).order_by("id"))
