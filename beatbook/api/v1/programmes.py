@@ -1,0 +1,7 @@
+"""API: programmes (issue 6)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["programmes"])

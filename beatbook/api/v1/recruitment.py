@@ -1,0 +1,7 @@
+"""API: recruitment (issue 6)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["recruitment"])
