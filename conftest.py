@@ -7,8 +7,14 @@ import shutil
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from beatbook.core.testing import World, build_world
+
+# Property tests judge correctness, never speed: no per-example deadline, which a loaded CI
+# machine (the suite runs on every core) would otherwise miss now and then.
+hypothesis_settings.register_profile("beatbook", deadline=None)
+hypothesis_settings.load_profile("beatbook")
 
 CHROMIUM = os.environ.get("BEATBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

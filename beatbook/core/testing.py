@@ -150,3 +150,27 @@ def build_world() -> World:
         hal=make_person(system, force_b, "hal", Role.PCSO, neighbourhood=b1, collar="8001"),
         ivy=make_person(system, force_b, "ivy", Role.FORCE_ADMIN),
     )
+
+
+@dataclass(frozen=True)
+class Days:
+    """A date as a number of days from today, for `pytest.mark.parametrize`: its values are made
+    when the tests are collected, which on a run that crosses midnight is the day before the test
+    runs. `on_the_day` turns it into the date when the test runs."""
+
+    days: int
+
+    def date(self) -> dt.date:
+        from beatbook.core.timeutil import today
+
+        return today() + dt.timedelta(days=self.days)
+
+
+def on_the_day(value: Any) -> Any:
+    """A `Days` value as the date it means today; anything else as it is."""
+    return value.date() if isinstance(value, Days) else value
+
+
+def on_the_days(values: dict[str, Any]) -> dict[str, Any]:
+    """A dict of test values with every `Days` turned into its date."""
+    return {key: on_the_day(value) for key, value in values.items()}

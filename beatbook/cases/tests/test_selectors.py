@@ -49,8 +49,11 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = today()
-YESTERDAY = TODAY - dt.timedelta(days=1)
+
+def yesterday() -> dt.date:
+    return today() - dt.timedelta(days=1)
+
+
 ALL = frozenset(DataCategory.values)
 
 
@@ -194,9 +197,9 @@ class PartnerVisibilityTests:
         case = open_case(world)
         isa = agreement(world)
         share(world, case, isa)
-        end_agreement(world, isa, starts_on=TODAY - dt.timedelta(days=60), ends_on=TODAY)
+        end_agreement(world, isa, starts_on=today() - dt.timedelta(days=60), ends_on=today())
         assert visible(world.gus) == {case.reference}  # the last day is included
-        end_agreement(world, isa, starts_on=TODAY - dt.timedelta(days=60), ends_on=YESTERDAY)
+        end_agreement(world, isa, starts_on=today() - dt.timedelta(days=60), ends_on=yesterday())
         assert visible(world.gus) == set()
         with pytest.raises(Http404):
             selectors.case_get_for(actor=world.gus, case_id=case.pk)
@@ -205,16 +208,16 @@ class PartnerVisibilityTests:
         case = open_case(world)
         isa = agreement(world)
         share(world, case, isa)
-        end_agreement(world, isa, starts_on=TODAY + dt.timedelta(days=1), ends_on=TODAY + dt.timedelta(days=100))
+        end_agreement(world, isa, starts_on=today() + dt.timedelta(days=1), ends_on=today() + dt.timedelta(days=100))
         assert visible(world.gus) == set()
 
     def test_not_after_the_agreement_ended_early(self, world: World) -> None:
         case = open_case(world)
         isa = agreement(world)
         share(world, case, isa)
-        end_early(world, isa, TODAY)
+        end_early(world, isa, today())
         assert visible(world.gus) == {case.reference}
-        end_early(world, isa, YESTERDAY)
+        end_early(world, isa, yesterday())
         assert visible(world.gus) == set()
         assert not selectors.partner_shares(world.gus).exists()
 
@@ -222,7 +225,7 @@ class PartnerVisibilityTests:
         case = open_case(world)
         share(world, case, agreement(world))
         posting = Posting.objects.get(person=world.gus)
-        org.posting_end(actor=world.system, posting=posting, valid_to=YESTERDAY)
+        org.posting_end(actor=world.system, posting=posting, valid_to=yesterday())
         assert visible(world.gus) == set()
         with pytest.raises(Http404):
             selectors.case_open_for(actor=world.gus, case_id=case.pk)
@@ -280,7 +283,7 @@ class CategoriesTests:
         services.case_unshare(actor=world.bob, share=second_share)
         assert selectors.categories_for(world.gus, case) == {"summary", "parties", "tasks"}
         share(world, case, second)
-        end_early(world, first, YESTERDAY)
+        end_early(world, first, yesterday())
         assert selectors.categories_for(world.gus, case) == {"summary", "risk"}
 
     def test_narrowing_the_agreement_narrows_what_is_seen(self, world: World) -> None:
@@ -300,13 +303,15 @@ def full_case(world: World) -> tuple[AsbCase, Any]:
     """A case with something in every part: parties, incidents, two assessments, an action, tasks
     for the council and for a housing association, a conference."""
     case = open_case(world)
-    services.case_assess_risk(actor=world.alice, case=case, level="high", notes="Worse.", review_on=TODAY)
+    services.case_assess_risk(actor=world.alice, case=case, level="high", notes="Worse.", review_on=today())
     services.case_add_action(actor=world.alice, case=case, data=action_data(world))
     other = housing(world)
     for partner in (world.council, other):
-        services.case_add_task(actor=world.alice, case=case, partner_id=partner.pk, description="Visit.", due_on=TODAY)
+        services.case_add_task(
+            actor=world.alice, case=case, partner_id=partner.pk, description="Visit.", due_on=today()
+        )
     services.case_record_conference(
-        actor=world.alice, case=case, held_on=TODAY, decisions="Go on.", attendee_ids=[world.bob.pk]
+        actor=world.alice, case=case, held_on=today(), decisions="Go on.", attendee_ids=[world.bob.pk]
     )
     return case, other
 
@@ -410,7 +415,7 @@ class Cases:
 
     def __init__(self, world: World) -> None:
         self.a1 = open_case(world)
-        self.a2 = a2_case(world, risk_level="high", review_on=TODAY)
+        self.a2 = a2_case(world, risk_level="high", review_on=today())
         self.closed = open_case(
             world, incidents=[asb_incident(world.alice, 4, people=[])], risk_level="low", title="Litter"
         )
@@ -465,7 +470,7 @@ class FilterTests:
 
     def test_a_closed_case_is_never_due_for_review(self, world: World) -> None:
         made = Cases(world)
-        AsbCase.objects.filter(pk=made.closed.pk).update(review_on=YESTERDAY)
+        AsbCase.objects.filter(pk=made.closed.pk).update(review_on=yesterday())
         assert made.names(selectors.cases_matching(world.bob, CaseFilters(flag=CaseFlag.REVIEW_DUE))) == {"a2"}
 
     def test_the_shared_flag_follows_open_shares(self, world: World) -> None:
@@ -477,7 +482,7 @@ class FilterTests:
 
     def test_dates_are_london_dates_inclusive(self, world: World) -> None:
         made = Cases(world)
-        day = TODAY - dt.timedelta(days=10)
+        day = today() - dt.timedelta(days=10)
         AsbCase.objects.filter(pk=made.a1.pk).update(created_at=london(day, 0, 0))
         AsbCase.objects.filter(pk=made.closed.pk).update(created_at=london(day, 23, 59))
 
@@ -488,7 +493,7 @@ class FilterTests:
         assert found(date_to=day - dt.timedelta(days=1)) == set()
         assert found(date_from=day + dt.timedelta(days=1)) == {"a2"}
         assert found(date_to=day) == {"a1", "closed"}
-        assert found(date_from=TODAY) == {"a2"}
+        assert found(date_from=today()) == {"a2"}
 
     def test_filters_stay_within_the_scope(self, world: World) -> None:
         made = Cases(world)
@@ -665,9 +670,9 @@ class PartnerVisibilityAgreesWithTheRules(TestCase):
         # Then each agreement gets its final dates.
         in_force: dict[int, bool] = {}
         for a, (isa, (_p, cats, start, length, early)) in enumerate(zip(agreements, specs, strict=True)):
-            starts = TODAY + dt.timedelta(days=start)
+            starts = today() + dt.timedelta(days=start)
             ends = starts + dt.timedelta(days=length)
-            ended_early = None if early is None else max(TODAY + dt.timedelta(days=early), starts)
+            ended_early = None if early is None else max(today() + dt.timedelta(days=early), starts)
             services.agreement_update(
                 actor=world.erin,
                 agreement=isa,
@@ -682,7 +687,7 @@ class PartnerVisibilityAgreesWithTheRules(TestCase):
                 ended_early_on=ended_early,
             )
             last = min(ends, ended_early) if ended_early else ends
-            in_force[a] = starts <= TODAY <= last
+            in_force[a] = starts <= today() <= last
         # The plain reading: a case is seen while it has an open share with the council under an
         # agreement in force today; its categories are the union of those agreements'.
         expected: dict[int, set[str]] = {}

@@ -42,7 +42,7 @@ from beatbook.cases.reference import (
     Vulnerability,
 )
 from beatbook.cases.services import CaseChanges, StaleCaseError
-from beatbook.core.testing import World
+from beatbook.core.testing import Days, World, on_the_day, on_the_days
 from beatbook.core.timeutil import today
 from beatbook.incidents.models import Involvement
 from beatbook.incidents.services import PersonData
@@ -63,10 +63,16 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
+
+def yesterday() -> dt.date:
+    return today() - dt.timedelta(days=1)
+
+
+def tomorrow() -> dt.date:
+    return today() + dt.timedelta(days=1)
+
+
 META = AuditMeta(request_id="req-cases-1")
-TODAY = today()
-YESTERDAY = TODAY - dt.timedelta(days=1)
-TOMORROW = TODAY + dt.timedelta(days=1)
 # Personal data and free text the tests put into cases: none of it may reach the audit trail.
 SECRETS = (
     "Mary Jones",
@@ -172,7 +178,7 @@ def add_task(world: World, case: AsbCase, **overrides: Any) -> PartnerTask:
     values: dict[str, Any] = {
         "partner_id": world.council.pk,
         "description": "Visit the tenant at number 3 about the noise.",
-        "due_on": TODAY + dt.timedelta(days=7),
+        "due_on": today() + dt.timedelta(days=7),
     }
     return services.case_add_task(actor=world.alice, case=case, **(values | overrides))
 
@@ -188,7 +194,7 @@ class CaseOpenTests:
             actor=world.alice, data=case_data(), incident_ids=[first.pk, second.pk, first.pk], meta=META
         )
         assert REFERENCE.match(case.reference)
-        assert case.reference == f"CAMBS-ASB-{TODAY.year}-000001"
+        assert case.reference == f"CAMBS-ASB-{today().year}-000001"
         assert case.force == world.force_a and case.neighbourhood == world.a1
         assert case.lead == world.alice and case.created_by == world.alice and case.updated_by == world.alice
         assert case.status == CaseStatus.OPEN and case.version == 1 and case.risk_level == "medium"
@@ -213,7 +219,7 @@ class CaseOpenTests:
         derby = open_case(world, actor=world.hal, incidents=[asb_incident(world.hal, point=B1_CENTRE)])
         assert first.reference.endswith("-000001") and second.reference.endswith("-000002")
         assert REFERENCE.match(second.reference)
-        assert derby.reference == f"DERBYS-ASB-{TODAY.year}-000001"
+        assert derby.reference == f"DERBYS-ASB-{today().year}-000001"
 
     def test_named_victims_and_suspects_become_parties_once_each(self, world: World) -> None:
         mary = PersonData(involvement=Involvement.VICTIM, name="Mary Jones", address="14 Mill Road", is_vulnerable=True)
@@ -337,19 +343,20 @@ class CaseOpenTests:
         ("review_on", "ok"),
         [
             (None, False),
-            (YESTERDAY, False),
-            (TODAY, True),
-            (TODAY + dt.timedelta(days=366), True),
-            (TODAY + dt.timedelta(days=367), False),
-            (TODAY + dt.timedelta(days=800), False),
+            (Days(-1), False),
+            (Days(0), True),
+            (Days(366), True),
+            (Days(367), False),
+            (Days(800), False),
         ],
     )
-    def test_the_review_date_is_within_the_coming_year(self, world: World, review_on: dt.date | None, ok: bool) -> None:
+    def test_the_review_date_is_within_the_coming_year(self, world: World, review_on: Days | None, ok: bool) -> None:
+        day = on_the_day(review_on)
         incident = asb_incident(world.alice)
-        data = case_data(review_on=review_on)
+        data = case_data(review_on=day)
         if ok:
             case = services.case_open(actor=world.alice, data=data, incident_ids=[incident.pk])
-            assert case.review_on == review_on
+            assert case.review_on == day
         else:
             errors = invalid(lambda: services.case_open(actor=world.alice, data=data, incident_ids=[incident.pk]))
             assert set(errors) == {"review_on"}
@@ -549,7 +556,7 @@ class PartyTests:
             ({"role": ""}, "role"),
             ({"name": " "}, "name"),
             ({"name": "x" * 121}, "name"),
-            ({"date_of_birth": TOMORROW}, "date_of_birth"),
+            ({"date_of_birth": tomorrow()}, "date_of_birth"),
             ({"vulnerabilities": (Vulnerability.OTHER,)}, "vulnerability_notes"),
             ({"vulnerabilities": (Vulnerability.OTHER,), "vulnerability_notes": "  "}, "vulnerability_notes"),
             ({"vulnerabilities": ("homeless",)}, "vulnerabilities"),
@@ -618,7 +625,7 @@ class RiskTests:
     def test_a_new_assessment_becomes_the_cases_risk_and_keeps_the_history(self, world: World) -> None:
         case = open_case(world)
         first = case.risk_assessments.get()
-        review = TODAY + dt.timedelta(days=7)
+        review = today() + dt.timedelta(days=7)
         assessment = services.case_assess_risk(
             actor=world.bob,
             case=case,
@@ -632,7 +639,7 @@ class RiskTests:
         assert (case.risk_level, case.review_on, case.version) == ("high", review, 2)
         assert list(case.risk_assessments.order_by("id")) == [first, assessment]
         first.refresh_from_db()
-        assert first.level == "medium" and first.review_on == TODAY + dt.timedelta(days=28)
+        assert first.level == "medium" and first.review_on == today() + dt.timedelta(days=28)
         row = only_event(EventType.ASB_CASE_RISK_ASSESSED, case)
         assert row.event_type == 706
         assert (before(row)["risk_level"], after(row)["risk_level"]) == ("medium", "high")
@@ -642,21 +649,20 @@ class RiskTests:
     @pytest.mark.parametrize(
         ("level", "notes", "review_on", "field"),
         [
-            ("severe", "Why", TOMORROW, "level"),
-            ("high", " ", TOMORROW, "notes"),
-            ("high", "Why", YESTERDAY, "review_on"),
-            ("high", "Why", TODAY + dt.timedelta(days=367), "review_on"),
+            ("severe", "Why", Days(1), "level"),
+            ("high", " ", Days(1), "notes"),
+            ("high", "Why", Days(-1), "review_on"),
+            ("high", "Why", Days(367), "review_on"),
             ("high", "Why", None, "review_on"),
         ],
     )
     def test_bad_assessments_are_refused(
-        self, world: World, level: str, notes: str, review_on: dt.date | None, field: str
+        self, world: World, level: str, notes: str, review_on: Days | None, field: str
     ) -> None:
+        day = on_the_day(review_on)
         case = open_case(world)
         errors = invalid(
-            lambda: services.case_assess_risk(
-                actor=world.alice, case=case, level=level, notes=notes, review_on=review_on
-            )
+            lambda: services.case_assess_risk(actor=world.alice, case=case, level=level, notes=notes, review_on=day)
         )
         assert set(errors) == {field}
 
@@ -665,7 +671,12 @@ class RiskTests:
         services.case_update(actor=world.bob, case=case, changes=CaseChanges(title="Renamed"), expected_version=1)
         with nothing_stored(), pytest.raises(StaleCaseError):
             services.case_assess_risk(
-                actor=world.alice, case=case, level="low", notes="Calmer.", review_on=TOMORROW, expected_version=1
+                actor=world.alice,
+                case=case,
+                level="low",
+                notes="Calmer.",
+                review_on=tomorrow(),
+                expected_version=1,
             )
 
 
@@ -715,7 +726,7 @@ class ActionTests:
             ),
             ({"kind": "asbo"}, "kind"),
             ({"due_on": None}, "due_on"),
-            ({"due_on": TODAY - dt.timedelta(days=30)}, "due_on"),
+            ({"due_on": Days(-30)}, "due_on"),
             ({"party_id": "other case"}, "party"),
             ({"party_id": 10**9}, "party"),
         ],
@@ -730,7 +741,7 @@ class ActionTests:
             "derby": derby_partner(world).pk,
             "other case": other.parties.first().pk,  # type: ignore[union-attr]
         }
-        values = {k: names.get(v, v) if isinstance(v, str) else v for k, v in overrides.items()}
+        values = {k: names.get(v, v) if isinstance(v, str) else on_the_day(v) for k, v in overrides.items()}
         errors = invalid(
             lambda: services.case_add_action(actor=world.alice, case=case, data=action_data(world, **values))
         )
@@ -751,18 +762,22 @@ class ActionTests:
         assert set(errors) == {"status"}
         errors = invalid(
             lambda: services.case_finish_action(
-                actor=world.alice, action=action, status=ActionStatus.DONE, result="Delivered.", completed_on=TOMORROW
+                actor=world.alice,
+                action=action,
+                status=ActionStatus.DONE,
+                result="Delivered.",
+                completed_on=tomorrow(),
             )
         )
         assert set(errors) == {"completed_on"}
         services.case_finish_action(
             actor=world.alice, action=action, status=ActionStatus.DONE, result="Hand-deliver done.", meta=META
         )
-        assert (action.status, action.result, action.completed_on) == (ActionStatus.DONE, "Hand-deliver done.", TODAY)
+        assert (action.status, action.result, action.completed_on) == (ActionStatus.DONE, "Hand-deliver done.", today())
         row = only_event(EventType.ASB_CASE_ACTION_UPDATED, case)
         assert row.event_type == 708
         assert (before(row)["status"], after(row)["status"]) == ("planned", "done")
-        assert after(row)["completed_on"] == TODAY.isoformat()
+        assert after(row)["completed_on"] == today().isoformat()
         assert_no_personal_data(row)
         errors = invalid(
             lambda: services.case_finish_action(
@@ -831,7 +846,7 @@ class TaskTests:
             TaskStatus.DONE,
             "Tenancy warning given.",
             world.gus,
-            TODAY,
+            today(),
         )
         case.refresh_from_db()
         assert case.version == 3 and case.updated_by == world.gus
@@ -857,7 +872,9 @@ class TaskTests:
         task = add_task(world, case)
         isa = agreement(world)
         share(world, case, isa)
-        services.agreement_update(actor=world.erin, agreement=isa, data=agreement_data(world), ended_early_on=YESTERDAY)
+        services.agreement_update(
+            actor=world.erin, agreement=isa, data=agreement_data(world), ended_early_on=yesterday()
+        )
         denied(lambda: services.task_finish(actor=world.gus, task=task, status=TaskStatus.DONE, result="Done."))
 
     def test_not_once_the_agreement_has_run_out(self, world: World) -> None:
@@ -865,7 +882,7 @@ class TaskTests:
         task = add_task(world, case)
         isa = agreement(world)
         share(world, case, isa)
-        ended = agreement_data(world, starts_on=TODAY - dt.timedelta(days=60), ends_on=YESTERDAY)
+        ended = agreement_data(world, starts_on=today() - dt.timedelta(days=60), ends_on=yesterday())
         services.agreement_update(actor=world.erin, agreement=isa, data=ended)
         denied(lambda: services.task_finish(actor=world.gus, task=task, status=TaskStatus.DONE, result="Done."))
 
@@ -896,7 +913,11 @@ class TaskTests:
         case = open_case(world)
         denied(
             lambda: services.case_add_task(
-                actor=world.gus, case=case, partner_id=world.council.pk, description="Visit.", due_on=TOMORROW
+                actor=world.gus,
+                case=case,
+                partner_id=world.council.pk,
+                description="Visit.",
+                due_on=tomorrow(),
             )
         )
 
@@ -910,7 +931,7 @@ class ConferenceTests:
         conference = services.case_record_conference(
             actor=world.alice,
             case=case,
-            held_on=TODAY,
+            held_on=today(),
             decisions="Agreed to apply for a CPN.",
             attendee_ids=[world.alice.pk, world.bob.pk],
             partner_ids=[world.council.pk],
@@ -923,7 +944,7 @@ class ConferenceTests:
         assert row.event_type == 711
         assert row.after == {
             "id": conference.pk,
-            "held_on": TODAY.isoformat(),
+            "held_on": today().isoformat(),
             "attendees": sorted([world.alice.pk, world.bob.pk]),
             "partners": [world.council.pk],
         }
@@ -934,7 +955,7 @@ class ConferenceTests:
         conference = services.case_record_conference(
             actor=world.alice,
             case=case,
-            held_on=TODAY,
+            held_on=today(),
             decisions="Wait.",
             attendee_ids=[world.bob.pk, str(world.bob.pk)],
             partner_ids=[world.council.pk, world.council.pk],
@@ -945,14 +966,18 @@ class ConferenceTests:
     def test_other_attendees_alone_are_enough(self, world: World) -> None:
         case = open_case(world)
         conference = services.case_record_conference(
-            actor=world.alice, case=case, held_on=YESTERDAY, decisions="Wait.", other_attendees="Housing officer"
+            actor=world.alice,
+            case=case,
+            held_on=yesterday(),
+            decisions="Wait.",
+            other_attendees="Housing officer",
         )
         assert not conference.attendees.exists() and conference.other_attendees == "Housing officer"
 
     @pytest.mark.parametrize(
         ("overrides", "field"),
         [
-            ({"held_on": TOMORROW}, "held_on"),
+            ({"held_on": tomorrow()}, "held_on"),
             ({"held_on": None}, "held_on"),
             ({"decisions": " "}, "decisions"),
             ({"attendee_ids": [], "partner_ids": [], "other_attendees": "  "}, "attendees"),
@@ -971,7 +996,7 @@ class ConferenceTests:
         if overrides.get("partner_ids") == ["derby"]:
             names["derby"] = derby_partner(world).pk
         values: dict[str, Any] = {
-            "held_on": TODAY,
+            "held_on": today(),
             "decisions": "Agreed to apply for a CPN.",
             "attendee_ids": [world.alice.pk],
             "partner_ids": [],
@@ -988,7 +1013,7 @@ class ConferenceTests:
         case = open_case(world)
         denied(
             lambda: services.case_record_conference(
-                actor=world.charlie, case=case, held_on=TODAY, decisions="x", attendee_ids=[world.charlie.pk]
+                actor=world.charlie, case=case, held_on=today(), decisions="x", attendee_ids=[world.charlie.pk]
             )
         )
 
@@ -1082,7 +1107,11 @@ class CloseTests:
             "add_party": lambda: services.case_add_party(actor=world.alice, case=case, data=party_data()),
             "update_party": lambda: services.case_update_party(actor=world.alice, party=party, data=party_data()),
             "risk": lambda: services.case_assess_risk(
-                actor=world.alice, case=case, level="high", notes="Back again.", review_on=TOMORROW
+                actor=world.alice,
+                case=case,
+                level="high",
+                notes="Back again.",
+                review_on=tomorrow(),
             ),
             "action": lambda: services.case_add_action(actor=world.alice, case=case, data=action_data(world)),
             "finish_action": lambda: services.case_finish_action(
@@ -1090,7 +1119,7 @@ class CloseTests:
             ),
             "task": lambda: add_task(world, case),
             "conference": lambda: services.case_record_conference(
-                actor=world.alice, case=case, held_on=TODAY, decisions="x", attendee_ids=[world.alice.pk]
+                actor=world.alice, case=case, held_on=today(), decisions="x", attendee_ids=[world.alice.pk]
             ),
             "share": lambda: services.case_share(actor=world.bob, case=case, agreement_id=isa.pk),
         }
@@ -1143,8 +1172,8 @@ class AgreementTests:
     @pytest.mark.parametrize(
         ("overrides", "field"),
         [
-            ({"ends_on": TODAY - dt.timedelta(days=31)}, "ends_on"),
-            ({"ends_on": TODAY - dt.timedelta(days=30) + dt.timedelta(days=5 * 366 + 1)}, "ends_on"),
+            ({"ends_on": Days(-31)}, "ends_on"),
+            ({"ends_on": Days(-30 + 5 * 366 + 1)}, "ends_on"),
             ({"starts_on": None}, "starts_on"),
             ({"ends_on": None}, "ends_on"),
             ({"data_categories": ()}, "data_categories"),
@@ -1155,12 +1184,12 @@ class AgreementTests:
         ],
     )
     def test_bad_agreements_are_refused(self, world: World, overrides: dict[str, Any], field: str) -> None:
-        data = agreement_data(world, **overrides)
+        data = agreement_data(world, **on_the_days(overrides))
         errors = invalid(lambda: services.agreement_create(actor=world.erin, force=world.force_a, data=data))
         assert set(errors) == {field}
 
     def test_five_years_to_the_day_is_accepted(self, world: World) -> None:
-        starts = TODAY
+        starts = today()
         isa = agreement(world, starts_on=starts, ends_on=starts + dt.timedelta(days=5 * 366))
         assert isa.ends_on == starts + dt.timedelta(days=5 * 366)
 
@@ -1184,16 +1213,19 @@ class AgreementTests:
             actor=world.erin,
             agreement=isa,
             data=agreement_data(world, data_categories=(DataCategory.SUMMARY,)),
-            ended_early_on=YESTERDAY,
+            ended_early_on=yesterday(),
             meta=META,
         )
-        assert isa.data_categories == ["summary"] and isa.ended_early_on == YESTERDAY
-        assert isa.last_day == YESTERDAY and not isa.in_force_on(TODAY)
+        assert isa.data_categories == ["summary"] and isa.ended_early_on == yesterday()
+        assert isa.last_day == yesterday() and not isa.in_force_on(today())
         row = only_event(EventType.SHARING_AGREEMENT_UPDATED, isa)
         assert row.event_type == 721
         assert before(row)["data_categories"] == ["parties", "summary", "tasks"]
         assert after(row)["data_categories"] == ["summary"]
-        assert (before(row)["ended_early_on"], after(row)["ended_early_on"]) == (None, YESTERDAY.isoformat())
+        assert (before(row)["ended_early_on"], after(row)["ended_early_on"]) == (
+            None,
+            yesterday().isoformat(),
+        )
         assert_no_personal_data(row)
 
     def test_the_partner_of_an_agreement_cannot_be_changed(self, world: World) -> None:
@@ -1219,7 +1251,7 @@ class AgreementTests:
                 actor=world.erin,
                 agreement=isa,
                 data=agreement_data(world),
-                ended_early_on=TODAY - dt.timedelta(days=40),
+                ended_early_on=today() - dt.timedelta(days=40),
             )
         )
         assert set(errors) == {"ended_early_on"}
@@ -1230,7 +1262,7 @@ class AgreementTests:
         actor = getattr(world, who)
         denied(
             lambda: services.agreement_update(
-                actor=actor, agreement=isa, data=agreement_data(world), ended_early_on=YESTERDAY
+                actor=actor, agreement=isa, data=agreement_data(world), ended_early_on=yesterday()
             )
         )
 
@@ -1279,23 +1311,23 @@ class SharingTests:
     ) -> None:
         case = open_case(world)
         data = agreement_data(
-            world, starts_on=TODAY + dt.timedelta(days=starts), ends_on=TODAY + dt.timedelta(days=ends)
+            world, starts_on=today() + dt.timedelta(days=starts), ends_on=today() + dt.timedelta(days=ends)
         )
         isa = services.agreement_create(actor=world.erin, force=world.force_a, data=data)
         if ended_early is not None:
             services.agreement_update(
-                actor=world.erin, agreement=isa, data=data, ended_early_on=TODAY + dt.timedelta(days=ended_early)
+                actor=world.erin, agreement=isa, data=data, ended_early_on=today() + dt.timedelta(days=ended_early)
             )
         errors = invalid(lambda: services.case_share(actor=world.bob, case=case, agreement_id=isa.pk))
         assert set(errors) == {"agreement"}
 
     def test_agreements_that_start_or_end_today_are_in_force(self, world: World) -> None:
         case = open_case(world)
-        starting = agreement(world, starts_on=TODAY)
-        ending = agreement(world, starts_on=TODAY - dt.timedelta(days=10), ends_on=TODAY)
+        starting = agreement(world, starts_on=today())
+        ending = agreement(world, starts_on=today() - dt.timedelta(days=10), ends_on=today())
         ending_early = agreement(world, title="Third")
         services.agreement_update(
-            actor=world.erin, agreement=ending_early, data=agreement_data(world, title="Third"), ended_early_on=TODAY
+            actor=world.erin, agreement=ending_early, data=agreement_data(world, title="Third"), ended_early_on=today()
         )
         for isa in (starting, ending, ending_early):
             services.case_share(actor=world.bob, case=case, agreement_id=isa.pk)

@@ -117,8 +117,8 @@ class EventCreateTests:
     @pytest.mark.parametrize(
         ("overrides", "field"),
         [
-            ({"ends_at": soon() - dt.timedelta(minutes=1)}, "ends_at"),
-            ({"ends_at": soon() + dt.timedelta(hours=24, minutes=1)}, "ends_at"),
+            ({"ends_at": lambda: soon() - dt.timedelta(minutes=1)}, "ends_at"),  # when the test runs
+            ({"ends_at": lambda: soon() + dt.timedelta(hours=24, minutes=1)}, "ends_at"),
             ({"lat": None}, "lat"),
             ({"lat": 48.0, "lng": 2.35}, "lat"),
             ({"lng": 5.0}, "lng"),
@@ -133,7 +133,7 @@ class EventCreateTests:
         self, world: World, overrides: dict[str, Any], field: str
     ) -> None:
         with pytest.raises(ValidationError) as caught:
-            plan(world, **overrides)
+            plan(world, **{key: value() if callable(value) else value for key, value in overrides.items()})
         assert field in caught.value.message_dict, caught.value.message_dict
         assert not EngagementEvent.objects.exists()
         assert not audit_rows(EventType.ENGAGEMENT_EVENT_CREATED)

@@ -24,7 +24,7 @@ from beatbook.community.models import (
 )
 from beatbook.community.selectors import priorities as selectors
 from beatbook.community.services import priorities as services
-from beatbook.core.testing import World
+from beatbook.core.testing import Days, World, on_the_days
 from beatbook.core.timeutil import today
 from beatbook.demo import seeding
 from beatbook.demo.community_priorities import seed_priorities
@@ -135,15 +135,15 @@ class CreateTests:
         [
             ({"issue": "   "}, "issue"),
             ({"issue": "x" * 2001}, "issue"),
-            ({"set_on": today() + dt.timedelta(days=1)}, "set_on"),
-            ({"review_on": days_ago(6)}, "review_on"),  # before set_on (5 days ago)
+            ({"set_on": Days(1)}, "set_on"),
+            ({"review_on": Days(-6)}, "review_on"),  # before set_on (5 days ago)
         ],
     )
     def test_bad_input_is_refused_with_nothing_stored(
         self, world: World, overrides: dict[str, Any], field: str
     ) -> None:
         with pytest.raises(ValidationError) as exc:
-            make_priority(world, **overrides)
+            make_priority(world, **on_the_days(overrides))
         assert field in errors_of(exc)
         assert not Priority.objects.exists()
         assert not AuditEvent.objects.filter(event_type=EventType.PRIORITY_CREATED).exists()

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from beatbook.audit.models import AuditEvent, EventType
-from beatbook.core.testing import World, make_person
+from beatbook.core.testing import Days, World, make_person, on_the_days
 from beatbook.core.timeutil import today
 from beatbook.learning.models import (
     BehaviouralIndicator,
@@ -199,7 +199,7 @@ class CpdServiceTests:
     @pytest.mark.parametrize(
         ("overrides", "field"),
         [
-            ({"occurred_on": today() + dt.timedelta(days=1)}, "occurred_on"),
+            ({"occurred_on": Days(1)}, "occurred_on"),
             ({"occurred_on": dt.date(1999, 12, 31)}, "occurred_on"),
             ({"hours": Decimal(0)}, "hours"),
             ({"hours": Decimal("-1")}, "hours"),
@@ -216,7 +216,7 @@ class CpdServiceTests:
     )
     def test_it_refuses_bad_input(self, dev: World, overrides: dict[str, Any], field: str) -> None:
         with pytest.raises(ValidationError) as caught:
-            cpd(dev.alice, **overrides)
+            cpd(dev.alice, **on_the_days(overrides))
         assert field in caught.value.message_dict
         assert not CpdEntry.objects.exists()
 
