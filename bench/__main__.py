@@ -1,7 +1,8 @@
 """`python -m bench`: run the benchmarks on SQLite (and PostgreSQL if DATABASE_URL is set) and
 write docs/performance.md. `python -m bench --powers`: the powers check's benchmark alone, which
 replaces only its section of docs/performance.md; `python -m bench --opendata`: the open data's
-(crimes-street and the CSV import) alone, likewise."""
+(crimes-street and the CSV import) alone, likewise; `python -m bench --cohort`: the cohort
+dashboard's alone, likewise."""
 
 from __future__ import annotations
 
@@ -12,12 +13,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import opendata_report, powers_report
+from . import cohort_report, opendata_report, powers_report
 from .report import DOC, EngineRun, write
 
 ROOT = Path(__file__).resolve().parent.parent
 # The benchmarks that run alone, each rewriting only its own section of the document.
-SECTIONS = {"--powers": powers_report.splice, "--opendata": opendata_report.splice}
+SECTIONS = {
+    "--powers": powers_report.splice,
+    "--opendata": opendata_report.splice,
+    "--cohort": cohort_report.splice,
+}
 
 
 def run_engine(engine: str, tmp: Path, *, only: str = "") -> EngineRun:
@@ -45,6 +50,7 @@ def run_engine(engine: str, tmp: Path, *, only: str = "") -> EngineRun:
         planner=payload.get("planner", {}),
         powers=payload.get("powers", {}),
         opendata=payload.get("opendata", {}),
+        cohort=payload.get("cohort", {}),
         load=(load_before, os.getloadavg()[0]),
     )
 
@@ -63,7 +69,7 @@ def main() -> int:
         doc = write(runs, skipped)
     print(f"bench: wrote {doc.relative_to(ROOT)}")
     for run in runs:
-        for result in [*run.results, *run.powers.get("results", [])]:
+        for result in [*run.results, *run.powers.get("results", []), *run.cohort.get("results", [])]:
             stats = result["stats"]
             figures = f"median {stats['median_ms']:.3f} ms, p95 {stats['p95_ms']:.3f} ms" if stats else result["note"]
             print(f"  {run.vendor:10} {result['key']:18} {figures}")

@@ -178,12 +178,18 @@ def section(runs: list[EngineRun]) -> list[str]:
 
 def splice(doc: Path, runs: list[EngineRun]) -> None:
     """Replace the section in the written document (or add it before the Floors) and touch nothing else."""
+    splice_section(doc, HEADING, section(runs))
+
+
+def splice_section(doc: Path, heading: str, lines: list[str]) -> None:
+    """Replace the section under `heading` in the written document (or add it before the Floors)
+    and touch nothing else."""
     text = doc.read_text(encoding="utf-8")
-    new = "\n".join(section(runs)).rstrip("\n") + "\n\n"
-    start = text.find(f"{HEADING}\n")
+    new = "\n".join(lines).rstrip("\n") + "\n\n"
+    start = text.find(f"{heading}\n")
     if start >= 0:
-        after = re.search(r"^## ", text[start + len(HEADING) :], flags=re.MULTILINE)
-        end = start + len(HEADING) + after.start() if after else len(text)
+        after = re.search(r"^## ", text[start + len(heading) :], flags=re.MULTILINE)
+        end = start + len(heading) + after.start() if after else len(text)
         text = text[:start] + new + text[end:]
     else:
         floors = text.find("## Floors\n")

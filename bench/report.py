@@ -11,7 +11,7 @@ from typing import Any
 
 import django
 
-from . import floors, incident_report, opendata_report, planner_report, powers_report
+from . import cohort_report, floors, incident_report, opendata_report, planner_report, powers_report
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 VENDOR_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -28,6 +28,7 @@ class EngineRun:
     planner: dict[str, Any] = field(default_factory=dict)  # the hot-spot planner's data (bench.planner_cases)
     powers: dict[str, Any] = field(default_factory=dict)  # the powers check's data and results (bench.powers_cases)
     opendata: dict[str, Any] = field(default_factory=dict)  # crimes-street and the CSV import (bench.opendata_cases)
+    cohort: dict[str, Any] = field(default_factory=dict)  # the cohort dashboard's data and results (bench.cohort_cases)
 
 
 def _ms(value: float) -> str:
@@ -180,6 +181,7 @@ def write(runs: list[EngineRun], skipped: list[str]) -> Path:
             *incident_report.plans_section(runs),
             *powers_report.section(runs),
             *opendata_report.section(runs),
+            *cohort_report.section(runs),
             "## Floors",
             "",
             "The floors are from the machine limits measured for this project before Beatbook existed "

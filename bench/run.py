@@ -24,7 +24,7 @@ def main(out: Path) -> None:
     django.setup()
     from django.db import connection
 
-    from . import cases, data, incident_cases, opendata_cases, planner_cases, powers_cases
+    from . import cases, cohort_cases, data, incident_cases, opendata_cases, planner_cases, powers_cases
 
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
@@ -40,6 +40,8 @@ def main(out: Path) -> None:
         results += planner_results
         print(f"  {connection.vendor}: building the designation history and timing the powers check ...", flush=True)
         powers = _powers_payload(powers_cases.run_all())
+        print(f"  {connection.vendor}: building a cohort of 300 learners and timing its dashboard ...", flush=True)
+        cohort = _results_payload(cohort_cases.run_all())
         # Last: it empties the open-data tables and takes the longest.
         opendata = opendata_cases.run_all(progress=_progress)
         version = _server_version()
@@ -58,6 +60,7 @@ def main(out: Path) -> None:
         "planner": planner_world,
         "powers": powers,
         "opendata": opendata,
+        "cohort": cohort,
     }
     out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
 
@@ -122,6 +125,34 @@ def opendata_only(out: Path) -> None:
     out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
 
 
+def _results_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    return payload | {"results": [dataclasses.asdict(result) for result in payload["results"]]}
+
+
+def cohort_only(out: Path) -> None:
+    """`python -m bench.run --cohort OUT.json`: the cohort dashboard's benchmark alone, on its own
+    throwaway database, for `python -m bench --cohort` (which rewrites only its section)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from . import cohort_cases
+
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        print(f"  {connection.vendor}: building a cohort of 300 learners and timing its dashboard ...", flush=True)
+        cohort = _results_payload(cohort_cases.run_all())
+        version = _server_version()
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    print(f"  {connection.vendor}: built in {cohort['build_seconds']:.1f} s", flush=True)
+    payload = {"vendor": connection.vendor, "version": version, "cohort": cohort}
+    out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+
+
 def _server_version() -> str:
     from django.db import connection
 
@@ -156,5 +187,7 @@ if __name__ == "__main__":
         powers_only(Path(sys.argv[2]))
     elif sys.argv[1] == "--opendata":
         opendata_only(Path(sys.argv[2]))
+    elif sys.argv[1] == "--cohort":
+        cohort_only(Path(sys.argv[2]))
     else:
         main(Path(sys.argv[1]))

@@ -42,6 +42,9 @@ def _build_shell(request: HttpRequest) -> Shell | None:
         NavItem(str(_("Priorities")), reverse("community:priorities"), "priorities"),
         NavItem(str(_("Enforcement")), reverse("enforcement:register"), "enforcement"),
         NavItem(str(_("Powers")), reverse("powers:mine"), "powers"),
+        NavItem(str(_("Learning")), reverse("learning:my_programme"), "learning"),
+        NavItem(str(_("Development")), reverse("learning:cpd"), "development"),
+        NavItem(str(_("Training")), reverse("learning:training"), "training"),
         NavItem(str(_("Neighbourhoods")), reverse("org:neighbourhoods"), "neighbourhoods"),
         NavItem(str(_("Teams")), reverse("org:teams"), "teams"),
         NavItem(str(_("People")), reverse("org:people"), "people"),
@@ -56,6 +59,8 @@ def _build_shell(request: HttpRequest) -> Shell | None:
         nav.append(NavItem(str(_("Publishing")), reverse("community:publishing"), "publishing"))
     if policy.Action.MANAGE_OPEN_DATA in force_wide:
         nav.append(NavItem(str(_("Open data")), reverse("opendata:index"), "opendata"))
+    if policy.Action.OVERSEE_LEARNERS in force_wide:
+        nav.append(NavItem(str(_("Cohort")), reverse("learning:cohort"), "cohort"))
     if policy.Action.VIEW_JOBS in force_wide:
         nav.append(NavItem(str(_("Jobs")), reverse("jobs:list"), "jobs"))
     return Shell(

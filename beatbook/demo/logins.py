@@ -52,3 +52,14 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("partner.derbyshire", Role.PARTNER, "derbyshire", "Derby City Council", COUNCIL_SEES),
     DemoLogin("housing.derbyshire", Role.PARTNER, "derbyshire", "Peak and Dales Housing Association", HOUSING_SEES),
 )
+
+# Student PCSOs on the learning programme, created by `demo/programmes.py` (not by the world
+# builder, so that `pcso` stays the first PCSO of Cambridge City Centre). `demo_logins` lists them
+# after the others; docs/how-to/programmes-and-milestones.md describes where each one stands.
+STUDENT_SEES = "Their own neighbourhood; their programme at /learning/me/"
+STUDENT_LOGINS: tuple[DemoLogin, ...] = (
+    DemoLogin("student.ahead", Role.PCSO, "cambridgeshire", "Cambridge City Centre", STUDENT_SEES),
+    DemoLogin("student.atrisk", Role.PCSO, "cambridgeshire", "Cambridge City Centre", STUDENT_SEES),
+    DemoLogin("student.ips", Role.PCSO, "cambridgeshire", "Cambridge City Centre", STUDENT_SEES),
+    DemoLogin("student.foc", Role.PCSO, "cambridgeshire", "Cambridge City Centre", STUDENT_SEES),
+)

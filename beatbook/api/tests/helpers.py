@@ -34,8 +34,10 @@ from beatbook.api.v1 import (
     opendata_schemas,
     patrol_schemas,
     planner_schemas,
+    portfolio_schemas,
     powers_schemas,
     priorities_schemas,
+    programmes_schemas,
     publication_schemas,
     schemas,
     training_schemas,
@@ -172,6 +174,8 @@ SCHEMA_MODULES = (
     priorities_schemas,
     publication_schemas,
     opendata_schemas,
+    programmes_schemas,
+    portfolio_schemas,
 )
 
 

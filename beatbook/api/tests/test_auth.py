@@ -40,9 +40,15 @@ from beatbook.incidents.models import Alert, Incident
 from beatbook.incidents.tests.factories import A1_CENTRE, ago
 from beatbook.learning.models import Course, CpdEntry
 from beatbook.learning.services import development as services_development
+from beatbook.learning.services.programmes import milestone_sign_off
 from beatbook.learning.tests.test_development import cpd as make_cpd
 from beatbook.learning.tests.test_development import item as dev_item
 from beatbook.learning.tests.test_development import load_development, open_pdr, ready_pdr, signed_pdr
+from beatbook.learning.tests.test_portfolio import Cast as PortfolioCast
+from beatbook.learning.tests.test_portfolio import draft as draft_evidence
+from beatbook.learning.tests.test_portfolio import incident as personal_incident
+from beatbook.learning.tests.test_portfolio import submitted as submitted_evidence
+from beatbook.learning.tests.test_programmes import Cast, ips_criteria, meet
 from beatbook.opendata.models import CrimeImport
 from beatbook.opendata.services.imports import crime_import_start
 from beatbook.opendata.tests.staff_builders import last_month, sample_text
@@ -184,6 +190,62 @@ def _pw(w: World) -> World:
 def _framework_code(w: World) -> str:
     load_development(w)
     return "cvf-2024"
+
+
+def _ips_ready(w: World, *, signed: bool = False) -> int:
+    """An enrolment of Alice's (Bob her line manager) with every criterion needed for IPS met."""
+    cast = Cast(w)
+    enrolment = cast.enrol()
+    meet(enrolment, ips_criteria(cast), cast.assessor)
+    if signed:
+        milestone_sign_off(actor=cast.tutor, enrolment=enrolment, milestone="ips", note="")
+    return enrolment.pk
+
+
+def _evidence_body(cast: PortfolioCast) -> dict[str, Any]:
+    return {
+        "kind": "reflective_account",
+        "title": "Dealing with a neighbour dispute",
+        "occurred_on": today().isoformat(),
+        "body": "What I did and what I learnt.",
+        "criteria": [cast.criteria(1)[0].pk],
+    }
+
+
+def _from_record(w: World) -> Call:
+    """Alice makes an incident she recorded into evidence in her portfolio."""
+    cast = PortfolioCast(w)
+    body = {"source": "incidents.incident", "id": personal_incident(w).pk, "criteria": [cast.criteria(1)[0].pk]}
+    return ("POST", f"/enrolments/{cast.enrolment.pk}/evidence/from-record", None, body)
+
+
+def _eligible(w: World) -> Call:
+    """Alice, on a programme, lists the records she may use (an incident she recorded)."""
+    PortfolioCast(w)
+    personal_incident(w)
+    return ("GET", "/portfolio/eligible-records", None, None)
+
+
+def _to_judge(w: World) -> Call:
+    """Alice's submitted evidence, judged met by Dee, posted force-wide as an assessor as well."""
+    cast = PortfolioCast(w)
+    org.posting_create(actor=w.system, person=w.dee, role="assessor", valid_from=today() - dt.timedelta(days=1))
+    evidence = submitted_evidence(cast)
+    body = {"criterion": cast.criteria(1)[0].pk, "judgement": "met"}
+    return ("POST", f"/evidence/{evidence.pk}/judgements", None, body)
+
+
+def _programme_settings() -> dict[str, Any]:
+    return {
+        "route": "apprenticeship_england",
+        "qualification": "diploma",
+        "qualification_title": "Level 4 Diploma in Community Policing Practice",
+        "awarding_body": "SFJ Awards",
+        "qualification_number": "610/5206/1",
+        "ips_due_months": 6,
+        "foc_due_months": 12,
+        "review_interval_weeks": 4,
+    }
 
 
 def _cpd_body(w: World) -> dict[str, Any]:
@@ -680,6 +742,83 @@ ENDPOINTS: dict[str, Callable[[World], Call]] = {
         None,
         {"reason": "The collaboration rating was wrong."},
     ),
+    # Programmes, enrolments, milestones, reviews, the cohort
+    "programme_list": lambda w: ("GET", "/programmes", None, None),
+    "programme_detail": lambda w: ("GET", f"/programmes/{Cast(w).programme.pk}", None, None),
+    "programme_update": lambda w: ("PUT", f"/programmes/{Cast(w).programme.pk}", None, _programme_settings()),
+    "enrolment_list": lambda w: ("GET", "/enrolments", None, None),
+    "enrolment_create": lambda w: (
+        "POST",
+        "/enrolments",
+        None,
+        {"programme": Cast(w).programme.pk, "person": w.alice.pk, "start_date": today().isoformat()},
+    ),
+    "enrolment_detail": lambda w: ("GET", f"/enrolments/{Cast(w).enrol().pk}", None, None),
+    "enrolment_update": lambda w: (
+        "PATCH",
+        f"/enrolments/{(e := Cast(w).enrol()).pk}",
+        None,
+        {"ips_due_on": e.ips_due_on.isoformat(), "foc_due_on": e.foc_due_on.isoformat()},
+    ),
+    "enrolment_milestone_sign_off": lambda w: (
+        "POST",
+        f"/enrolments/{_ips_ready(w)}/sign-off",
+        None,
+        {"milestone": "ips"},
+    ),
+    "enrolment_milestone_revoke": lambda w: (
+        "POST",
+        f"/enrolments/{_ips_ready(w, signed=True)}/revoke",
+        None,
+        {"milestone": "ips", "reason": "Signed off in error."},
+    ),
+    "enrolment_review_list": lambda w: ("GET", f"/enrolments/{Cast(w).enrol().pk}/reviews", None, None),
+    "enrolment_review_schedule": lambda w: (
+        "POST",
+        f"/enrolments/{Cast(w).enrol().pk}/reviews",
+        None,
+        {"scheduled_for": today().isoformat()},
+    ),
+    "enrolment_review_record": lambda w: (
+        "POST",
+        f"/enrolments/{Cast(w).enrol().pk}/reviews/record",
+        None,
+        {"held_on": today().isoformat(), "rag": "green"},
+    ),
+    "programme_cohort": lambda w: ("GET", "/cohort", None, None),
+    # The portfolio: evidence, judgements, coverage, records as evidence, the PDF
+    "portfolio_list": lambda w: ("GET", f"/enrolments/{PortfolioCast(w).enrolment.pk}/portfolio", None, None),
+    "portfolio_coverage": lambda w: (
+        "GET",
+        f"/enrolments/{PortfolioCast(w).enrolment.pk}/portfolio/coverage",
+        None,
+        None,
+    ),
+    "portfolio_pdf": lambda w: ("GET", f"/enrolments/{PortfolioCast(w).enrolment.pk}/portfolio/pdf", None, None),
+    "evidence_create": lambda w: (
+        "POST",
+        f"/enrolments/{(c := PortfolioCast(w)).enrolment.pk}/evidence",
+        None,
+        _evidence_body(c),
+    ),
+    "evidence_from_record": _from_record,
+    "portfolio_eligible_records": _eligible,
+    "evidence_detail": lambda w: ("GET", f"/evidence/{draft_evidence(PortfolioCast(w)).pk}", None, None),
+    "evidence_update": lambda w: (
+        "PATCH",
+        f"/evidence/{draft_evidence(c := PortfolioCast(w)).pk}",
+        None,
+        {k: v for k, v in _evidence_body(c).items() if k not in {"kind", "criteria"}},
+    ),
+    "evidence_map": lambda w: (
+        "PUT",
+        f"/evidence/{draft_evidence(c := PortfolioCast(w)).pk}/criteria",
+        None,
+        {"criteria": [x.pk for x in c.criteria(3)]},
+    ),
+    "evidence_submit": lambda w: ("POST", f"/evidence/{draft_evidence(PortfolioCast(w)).pk}/submit", None, None),
+    "evidence_withdraw": lambda w: ("POST", f"/evidence/{draft_evidence(PortfolioCast(w)).pk}/withdraw", None, None),
+    "evidence_judge": _to_judge,
     # Enforcement: the register, and each kind of record
     "enforcement_list": lambda w: ("GET", "/enforcement", None, None),
     "enforcement_detail": lambda w: ("GET", f"/enforcement/{_refused(w).pk}", None, None),
@@ -958,6 +1097,28 @@ CALLER: dict[str, str] = {
     # Alice keeps her own CPD log and acknowledges her PDR; Bob, her line manager, handles PDRs.
     **dict.fromkeys([name for name in ENDPOINTS if name.startswith("cpd_entry_")] + ["pdr_acknowledge"], "alice"),
     **dict.fromkeys([name for name in ENDPOINTS if name.startswith("pdr_") and name != "pdr_acknowledge"], "bob"),
+    # Bob, Alice's line manager on her enrolment, signs off her Independent Patrol Status.
+    "enrolment_milestone_sign_off": "bob",
+    # Alice keeps her portfolio (on the programme with tutor Tom, assessor Ada and Bob as line manager):
+    # she reads it, writes and submits evidence, and makes her records into evidence; Dee, posted
+    # force-wide as an assessor too, judges it.
+    **dict.fromkeys(
+        [
+            "portfolio_list",
+            "portfolio_coverage",
+            "portfolio_pdf",
+            "portfolio_eligible_records",
+            "evidence_create",
+            "evidence_from_record",
+            "evidence_detail",
+            "evidence_update",
+            "evidence_map",
+            "evidence_submit",
+            "evidence_withdraw",
+        ],
+        "alice",
+    ),
+    "evidence_judge": "dee",
     # Gus, of Cambridge City Council, finishes his organisation's task on a case shared with it.
     "task_finish": "gus",
 }

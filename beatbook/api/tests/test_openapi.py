@@ -135,6 +135,33 @@ OPERATIONS = {
     ("post", "/api/v1/pdrs/{pdr_id}/sign-off"),
     ("post", "/api/v1/pdrs/{pdr_id}/acknowledge"),
     ("post", "/api/v1/pdrs/{pdr_id}/reopen"),
+    # Programmes, enrolments, milestones, reviews, the cohort
+    ("get", "/api/v1/programmes"),
+    ("get", "/api/v1/programmes/{programme_id}"),
+    ("put", "/api/v1/programmes/{programme_id}"),
+    ("get", "/api/v1/enrolments"),
+    ("post", "/api/v1/enrolments"),
+    ("get", "/api/v1/enrolments/{enrolment_id}"),
+    ("patch", "/api/v1/enrolments/{enrolment_id}"),
+    ("post", "/api/v1/enrolments/{enrolment_id}/sign-off"),
+    ("post", "/api/v1/enrolments/{enrolment_id}/revoke"),
+    ("get", "/api/v1/enrolments/{enrolment_id}/reviews"),
+    ("post", "/api/v1/enrolments/{enrolment_id}/reviews"),
+    ("post", "/api/v1/enrolments/{enrolment_id}/reviews/record"),
+    ("get", "/api/v1/cohort"),
+    # Portfolio: evidence, judgements, coverage, records as evidence, the PDF
+    ("get", "/api/v1/enrolments/{enrolment_id}/portfolio"),
+    ("get", "/api/v1/enrolments/{enrolment_id}/portfolio/coverage"),
+    ("get", "/api/v1/enrolments/{enrolment_id}/portfolio/pdf"),
+    ("post", "/api/v1/enrolments/{enrolment_id}/evidence"),
+    ("post", "/api/v1/enrolments/{enrolment_id}/evidence/from-record"),
+    ("get", "/api/v1/portfolio/eligible-records"),
+    ("get", "/api/v1/evidence/{evidence_id}"),
+    ("patch", "/api/v1/evidence/{evidence_id}"),
+    ("put", "/api/v1/evidence/{evidence_id}/criteria"),
+    ("post", "/api/v1/evidence/{evidence_id}/submit"),
+    ("post", "/api/v1/evidence/{evidence_id}/withdraw"),
+    ("post", "/api/v1/evidence/{evidence_id}/judgements"),
     # Enforcement
     ("get", "/api/v1/enforcement"),
     ("get", "/api/v1/enforcement/{record_id}"),
@@ -210,6 +237,8 @@ NOT_CREATING = (
     "/unpublish",
     "/sign-off",
     "/reopen",
+    "/revoke",
+    "/submit",
 )
 ACCEPTED = {("post", "/api/v1/crime-publications")}
 CREATES = {op for op in WRITES if op[0] == "post" and not op[1].endswith(NOT_CREATING)} - ACCEPTED
@@ -237,6 +266,7 @@ MAY_BE_NOT_FOUND = {op for op in OPERATIONS if "{" in op[1]} | {
     ("get", "/api/v1/public-profiles"),
     ("get", "/api/v1/crime-imports"),
     ("get", "/api/v1/published-months"),
+    ("post", "/api/v1/enrolments"),
 }  # POST /incidents names no force: its point finds the neighbourhood (400 when none); POST /events,
 # /priorities, /crime-imports and /crime-publications answer 400 on the field naming a
 # neighbourhood or force the caller cannot use.
@@ -281,6 +311,8 @@ MAY_BE_FORBIDDEN = {
     # imports of police.uk files, for those who manage the force's open data
     ("get", "/api/v1/crime-imports"),
     ("get", "/api/v1/crime-imports/{import_id}"),
+    # the force's cohort, for those who oversee learners or are named on an enrolment
+    ("get", "/api/v1/cohort"),
 }
 # Deletes: 403 when the caller sees the record but it is not theirs, 400 when a rule keeps it.
 DELETES = {op for op in OPERATIONS if op[0] == "delete"}
@@ -325,9 +357,14 @@ WITH_QUERY = {
     ("get", "/api/v1/public-profiles"),
     ("get", "/api/v1/crime-imports"),
     ("get", "/api/v1/published-months"),
+    ("get", "/api/v1/enrolments"),
+    ("get", "/api/v1/cohort"),
 }
 # Operations that answer a file rather than JSON, by its media type.
-FILES = {("get", "/api/v1/enforcement/penalty-notices/{record_id}/pdf"): "application/pdf"}
+FILES = {
+    ("get", "/api/v1/enforcement/penalty-notices/{record_id}/pdf"): "application/pdf",
+    ("get", "/api/v1/enrolments/{enrolment_id}/portfolio/pdf"): "application/pdf",
+}
 # Operations that take an upload (multipart/form-data), with their form's fields; every other body is JSON.
 UPLOADS = {("post", "/api/v1/crime-imports"): {"force", "file"}}
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from beatbook.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, DEMO_URL
+from beatbook.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, DEMO_URL, STUDENT_LOGINS
 from beatbook.org.models import Person
 
 HEADERS = ("Username", "Role", "Force", "Posted to", "Password")
@@ -17,11 +17,11 @@ def login_rows() -> list[tuple[str, str, str, str, str]]:
     people = {
         person.username: person
         for person in Person.objects.filter(
-            username__in=[login.username for login in DEMO_LOGINS], is_active=True
+            username__in=[login.username for login in (*DEMO_LOGINS, *STUDENT_LOGINS)], is_active=True
         ).select_related("force", "partner_organisation")
     }
     rows = []
-    for login in DEMO_LOGINS:
+    for login in (*DEMO_LOGINS, *STUDENT_LOGINS):
         person = people.get(login.username)
         if person is None:
             continue
