@@ -1,4 +1,4 @@
-"""Benchmarks of the cohort dashboard (`beatbook.learning.selectors.programmes.cohort`) for a force
+"""Benchmarks of the cohort dashboard (`beatbook.learning.selectors.programmes.force_cohort`) for a force
 with 300 learners and 30,000 portfolio evidence items.
 
 The data: a force of its own ("Cohortshire") with the example Level 4 programme loaded through

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 HEADING = "## Cohort dashboard"
 
 MEASURES = [
-    "* **(p) Cohort dashboard rows**: `beatbook.learning.selectors.programmes.cohort(trainer, force)` for the "
+    "* **(p) Cohort dashboard rows**: `beatbook.learning.selectors.programmes.force_cohort(trainer, force, "
+    "CohortFilters())` for the "
     "whole cohort: each learner's phase, IPS and FOC status, coverage percentage, next review and risk flag "
     "with its reasons, as the page shows them. Compared with the indexed round trip times its queries: the "
     "rest is aggregation over the evidence mappings and building the rows in Python.",

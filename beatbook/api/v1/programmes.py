@@ -26,6 +26,7 @@ from .errors import error_responses
 from .programmes_schemas import (
     CohortOut,
     CohortQuery,
+    EnrolmentCompleteIn,
     EnrolmentDetail,
     EnrolmentIn,
     EnrolmentItem,
@@ -34,8 +35,10 @@ from .programmes_schemas import (
     EnrolmentPlanStep,
     EnrolmentsPage,
     EnrolmentUpdateIn,
+    EnrolmentWithdrawIn,
     MilestoneRevokeIn,
     MilestoneSignOffIn,
+    PhaseMoveIn,
     ProgrammeCriterionOut,
     ProgrammeDetail,
     ProgrammeList,
@@ -366,6 +369,58 @@ def enrolment_milestone_sign_off(
     services.milestone_sign_off(
         actor=actor, enrolment=enrolment, milestone=payload.milestone, note=payload.note, meta=meta_of(request)
     )
+    return _detail(actor, enrolment_id)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/phase",
+    response={200: EnrolmentDetail, **error_responses(400, 401, 403, 404, 422)},
+    summary="Move the learner to another phase of their programme",
+    description=SEEN + "The tutor, the line manager or those who manage the programme. A phase of another "
+    "programme, the phase they are in, or a start before the enrolment's is 400 on `phase` or `started_on`.",
+)
+def enrolment_phase_move(request: HttpRequest, enrolment_id: int, payload: PhaseMoveIn) -> EnrolmentDetail:
+    actor = actor_of(request)
+    enrolment = _visible(actor, enrolment_id)
+    phase = Phase.objects.filter(pk=payload.phase).first()
+    if phase is None:
+        if not services.may_move_phase(actor, enrolment):
+            raise PermissionDenied(_("You may not move this learner to another phase."))
+        raise ValidationError({"phase": [_("Choose a phase of the learner's programme.")]})
+    services.enrolment_move_phase(
+        actor=actor, enrolment=enrolment, phase=phase, started_on=payload.started_on, meta=meta_of(request)
+    )
+    return _detail(actor, enrolment_id)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/withdraw",
+    response={200: EnrolmentDetail, **error_responses(400, 401, 403, 404, 422)},
+    summary="End an enrolment early, with a reason",
+    description=SEEN + "Those who manage the programme (trainers, administrators). A reason under 10 characters "
+    "is 400 on `reason`; an end date in the future or before the start is 400 on `ended_on`; an enrolment "
+    "no longer active is 400.",
+)
+def enrolment_withdraw_api(request: HttpRequest, enrolment_id: int, payload: EnrolmentWithdrawIn) -> EnrolmentDetail:
+    actor = actor_of(request)
+    enrolment = _visible(actor, enrolment_id)
+    services.enrolment_withdraw(
+        actor=actor, enrolment=enrolment, reason=payload.reason, ended_on=payload.ended_on, meta=meta_of(request)
+    )
+    return _detail(actor, enrolment_id)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/complete",
+    response={200: EnrolmentDetail, **error_responses(400, 401, 403, 404, 422)},
+    summary="Mark the programme completed (once Full Operational Competence is signed off)",
+    description=SEEN + "Those who manage the programme. 400 before FOC is signed off or when the enrolment is "
+    "no longer active; an end date in the future or before the start is 400 on `ended_on`.",
+)
+def enrolment_complete_api(request: HttpRequest, enrolment_id: int, payload: EnrolmentCompleteIn) -> EnrolmentDetail:
+    actor = actor_of(request)
+    enrolment = _visible(actor, enrolment_id)
+    services.enrolment_complete(actor=actor, enrolment=enrolment, ended_on=payload.ended_on, meta=meta_of(request))
     return _detail(actor, enrolment_id)
 
 

@@ -176,6 +176,22 @@ class MilestoneRevokeIn(StrictIn):
     reason: Annotated[str, Text, StringConstraints(max_length=4000)]
 
 
+class PhaseMoveIn(StrictIn):
+    phase: int = Field(ge=1, description="The id of a phase of the learner's programme.")
+    started_on: dt.date | None = Field(default=None, description="Default today; not before the enrolment's start.")
+
+
+class EnrolmentWithdrawIn(StrictIn):
+    reason: Annotated[str, Text, StringConstraints(max_length=4000)] = Field(
+        description="Why the learner leaves the programme (10 to 4000 characters); kept in the audit event's reason."
+    )
+    ended_on: dt.date | None = Field(default=None, description="Default today; not in the future.")
+
+
+class EnrolmentCompleteIn(StrictIn):
+    ended_on: dt.date | None = Field(default=None, description="Default today; not in the future.")
+
+
 class ReviewOut(Strict):
     id: int
     status: ReviewStatus

@@ -151,3 +151,63 @@ def test_cohort(api: Api, cast: Cast) -> None:
     assert api.call("GET", "/cohort", as_=cast.trainer, query={"risk": "bad"}).status_code == 422
     assert AuditEvent.objects.filter(event_type=EventType.COHORT_VIEWED).count() == 3
     assert Enrolment.objects.count() == 1
+
+
+def test_moving_phase(api: Api, cast: Cast) -> None:
+    enrolment = cast.enrol()
+    url = f"/enrolments/{enrolment.pk}/phase"
+    phases = list(cast.programme.phases.order_by("position"))
+    tutor_phase = phases[1]
+    assert api.call("POST", url, as_=cast.world.alice, body={"phase": tutor_phase.pk}).status_code == 403
+    assert api.call("POST", url, as_=cast.world.charlie, body={"phase": tutor_phase.pk}).status_code == 404
+    assert api.call("POST", url, as_=cast.world.alice, body={"phase": 10**9}).status_code == 403
+    unknown = api.call("POST", url, as_=cast.tutor, body={"phase": 10**9})
+    assert unknown.status_code == 400 and "phase" in data(unknown)["error"]["fields"]
+    same = api.call("POST", url, as_=cast.tutor, body={"phase": enrolment.current_phase_id})
+    assert same.status_code == 400 and "phase" in data(same)["error"]["fields"]
+    early = enrolment.start_date - dt.timedelta(days=1)
+    before = api.call("POST", url, as_=cast.tutor, body={"phase": tutor_phase.pk, "started_on": early.isoformat()})
+    assert before.status_code == 400 and "started_on" in data(before)["error"]["fields"]
+    moved = api.call("POST", url, as_=cast.tutor, body={"phase": tutor_phase.pk})
+    assert moved.status_code == 200
+    body = data(moved)
+    assert body["phase"]["id"] == tutor_phase.pk and body["phase_started_on"] == today().isoformat()
+    enrolment.refresh_from_db()
+    assert enrolment.current_phase_id == tutor_phase.pk
+    assert AuditEvent.objects.filter(event_type=EventType.ENROLMENT_PHASE_CHANGED).count() == 1
+
+
+def test_withdrawing(api: Api, cast: Cast) -> None:
+    enrolment = cast.enrol()
+    url = f"/enrolments/{enrolment.pk}/withdraw"
+    reason = {"reason": "Left the force for another job."}
+    assert api.call("POST", url, as_=cast.tutor, body=reason).status_code == 403
+    assert api.call("POST", url, as_=cast.world.charlie, body=reason).status_code == 404
+    short = api.call("POST", url, as_=cast.trainer, body={"reason": "Left."})
+    assert short.status_code == 400 and "reason" in data(short)["error"]["fields"]
+    future = api.call(
+        "POST", url, as_=cast.trainer, body={**reason, "ended_on": (today() + dt.timedelta(days=1)).isoformat()}
+    )
+    assert future.status_code == 400 and "ended_on" in data(future)["error"]["fields"]
+    assert Enrolment.objects.get(pk=enrolment.pk).status == "active"
+    done = api.call("POST", url, as_=cast.trainer, body=reason)
+    assert done.status_code == 200
+    assert (data(done)["status"], data(done)["ended_on"]) == ("withdrawn", today().isoformat())
+    event = AuditEvent.objects.get(event_type=EventType.ENROLMENT_WITHDRAWN)
+    assert event.reason == reason["reason"]
+    assert api.call("POST", url, as_=cast.trainer, body=reason).status_code == 400  # no longer active
+
+
+def test_completing_needs_foc(api: Api, cast: Cast) -> None:
+    enrolment = cast.enrol()
+    url = f"/enrolments/{enrolment.pk}/complete"
+    assert api.call("POST", url, as_=cast.tutor, body={}).status_code == 403
+    early = api.call("POST", url, as_=cast.trainer, body={})
+    assert early.status_code == 400 and "Full Operational Competence" in str(data(early))
+    meet(enrolment, cast.programme.criteria.all(), cast.assessor)
+    sign = f"/enrolments/{enrolment.pk}/sign-off"
+    assert api.call("POST", sign, as_=cast.tutor, body={"milestone": "ips"}).status_code == 200
+    assert api.call("POST", sign, as_=cast.assessor, body={"milestone": "foc"}).status_code == 200
+    done = api.call("POST", url, as_=cast.trainer, body={})
+    assert done.status_code == 200 and data(done)["status"] == "completed"
+    assert AuditEvent.objects.filter(event_type=EventType.ENROLMENT_COMPLETED).count() == 1
