@@ -89,7 +89,8 @@ class Evidence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        # Not the title: the audit trail shows this, and a title is free text.
+        return f"Evidence #{self.pk}"
 
 
 class Judgement(models.TextChoices):

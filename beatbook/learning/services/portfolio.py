@@ -179,9 +179,13 @@ def evidence_create(
     return evidence
 
 
-def _may_handle(actor: Person, evidence: Evidence) -> bool:
-    """The author, or the learner whose portfolio it is."""
-    return _is(actor, evidence.author_id) or _is(actor, evidence.enrolment.learner_id)
+def may_handle(actor: Person, evidence: Evidence) -> bool:
+    """Who maps, submits and withdraws an item: its author, and the learner whose portfolio it is,
+    except for an observer's kinds (an observation or professional discussion stays the tutor's
+    or assessor's who wrote it)."""
+    if _is(actor, evidence.author_id):
+        return True
+    return evidence.kind not in OBSERVER_KINDS and _is(actor, evidence.enrolment.learner_id)
 
 
 def _draft(evidence: Evidence) -> None:
@@ -229,7 +233,7 @@ def evidence_map(
     *, actor: Person, evidence: Evidence, criterion_ids: Sequence[int], meta: AuditMeta = NO_META
 ) -> Evidence:
     """Set the criteria a draft is evidence for (criteria of the enrolment's programme only)."""
-    if not _may_handle(actor, evidence):
+    if not may_handle(actor, evidence):
         raise _deny()
     _require_active(evidence.enrolment)
     _draft(evidence)
@@ -256,7 +260,7 @@ def evidence_map(
 def evidence_submit(*, actor: Person, evidence: Evidence, meta: AuditMeta = NO_META) -> Evidence:
     """Submit a draft for assessment: it must be mapped to at least one criterion; from then on it
     is read-only."""
-    if not _may_handle(actor, evidence):
+    if not may_handle(actor, evidence):
         raise _deny()
     _require_active(evidence.enrolment)
     _draft(evidence)
@@ -280,8 +284,9 @@ def evidence_submit(*, actor: Person, evidence: Evidence, meta: AuditMeta = NO_M
 def evidence_withdraw(*, actor: Person, evidence: Evidence, meta: AuditMeta = NO_META) -> Evidence:
     """Withdraw an item (a draft, or submitted evidence not judged met): it stays in the portfolio,
     marked withdrawn, and counts for nothing. A record withdrawn can be proposed again."""
-    if not _may_handle(actor, evidence):
+    if not may_handle(actor, evidence):
         raise _deny()
+    _require_active(evidence.enrolment)
     if evidence.status == EvidenceStatus.WITHDRAWN:
         raise ValidationError(_("This evidence is already withdrawn."))
     if evidence.mappings.filter(judgement=Judgement.MET).exists():
@@ -524,7 +529,7 @@ def _no_fetching(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 def portfolio_html(enrolment: Enrolment, *, generated_by: Person) -> str:
     """The HTML the PDF is made from: the cover (learner, programme, qualification, coverage),
     then per unit the criteria with the evidence mapped to each, its judgement and feedback, then
-    the evidence items (redacted bodies only; withdrawn items left out)."""
+    the evidence items (a record's copy as redacted, never the original; withdrawn items left out)."""
     items = list(selectors.evidence_of(enrolment, include_withdrawn=False))
     coverage = selectors.coverage_of(enrolment)
     by_criterion: dict[int, list[tuple[Evidence, EvidenceCriterion]]] = {}

@@ -489,3 +489,32 @@ class PdfTests:
         (event,) = AuditEvent.objects.filter(event_type=EventType.PORTFOLIO_EXPORTED)
         assert event.after is not None
         assert event.actor_id == cast.assessor.pk and event.after["enrolment"] == cast.enrolment.pk
+
+
+class HandlingTests:
+    def test_the_learner_does_not_withdraw_or_submit_a_tutors_observation(self, cast: Cast) -> None:
+        observation = draft(cast, actor=cast.tutor, kind=EvidenceKind.OBSERVATION)
+        with pytest.raises(PermissionDenied):
+            services.evidence_submit(actor=cast.alice, evidence=observation)
+        with pytest.raises(PermissionDenied):
+            services.evidence_withdraw(actor=cast.alice, evidence=observation)
+        submitted_by_tutor = services.evidence_submit(actor=cast.tutor, evidence=observation)
+        assert submitted_by_tutor.status == EvidenceStatus.SUBMITTED
+
+    def test_nothing_is_withdrawn_once_the_enrolment_has_ended(self, cast: Cast) -> None:
+        evidence = submitted(cast)
+        Enrolment.objects.filter(pk=cast.enrolment.pk).update(status="withdrawn", ended_on=today())
+        evidence.refresh_from_db()
+        with pytest.raises(ValidationError) as refused:
+            services.evidence_withdraw(actor=cast.alice, evidence=evidence)
+        assert "read-only" in str(refused.value)
+        evidence.refresh_from_db()
+        assert evidence.status == EvidenceStatus.SUBMITTED
+
+    def test_the_audit_trail_never_shows_an_items_title(self, cast: Cast) -> None:
+        evidence = submitted(cast, title="Helping Mrs Thornbury")
+        reprs = list(
+            AuditEvent.objects.filter(event_type__gte=1400, event_type__lt=1500).values_list("object_repr", flat=True)
+        )
+        assert reprs and all("Thornbury" not in r for r in reprs)
+        assert str(evidence) == f"Evidence #{evidence.pk}"

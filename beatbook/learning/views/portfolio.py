@@ -25,7 +25,6 @@ from beatbook.learning.forms.portfolio import EvidenceForm, FromRecordForm, Judg
 from beatbook.learning.models import Enrolment, Evidence, EvidenceKind, EvidenceStatus
 from beatbook.learning.selectors import portfolio as selectors
 from beatbook.learning.services import portfolio as services
-from beatbook.org.models import Person
 from beatbook.org.views.common import actor_of, crumbs, meta_of, posted
 
 NAV = "learning"
@@ -43,10 +42,6 @@ def portfolio_crumbs(enrolment: Enrolment, *trail: tuple[str, str]) -> list[Any]
     name = _("Portfolio of %(name)s") % {"name": enrolment.learner.display_name}
     here = reverse("learning:portfolio", args=[enrolment.pk]) if trail else ""
     return crumbs((_("Learning"), enrolment_url(enrolment)), (name, here), *trail)
-
-
-def _may_handle(actor: Person, evidence: Evidence) -> bool:
-    return actor.pk in (evidence.author_id, evidence.enrolment.learner_id)
 
 
 # ---- The portfolio ------------------------------------------------------------------------------
@@ -141,7 +136,7 @@ def evidence_new(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 def evidence_edit(request: HttpRequest, evidence_id: int) -> HttpResponse:
     actor = actor_of(request)
     evidence = selectors.evidence_get_for(actor=actor, evidence_id=evidence_id)
-    if not _may_handle(actor, evidence):
+    if not services.may_handle(actor, evidence):
         raise PermissionDenied(_("You do not have permission to do that."))
     enrolment = evidence.enrolment
     criteria = selectors.criteria_choices(enrolment)
@@ -183,7 +178,7 @@ def _detail_page(
     actor = actor_of(request)
     mappings = list(evidence.mappings.all())
     may_judge = services.may_judge(actor, evidence) and evidence.status == EvidenceStatus.SUBMITTED
-    handles = _may_handle(actor, evidence)
+    handles = services.may_handle(actor, evidence)
     is_draft = evidence.status == EvidenceStatus.DRAFT
     context = {
         "evidence": evidence,
@@ -199,7 +194,7 @@ def _detail_page(
         "judgement_errors": judgement_form,
         "can_change": handles and is_draft and evidence.enrolment.is_active,
         "can_submit": handles and is_draft and evidence.enrolment.is_active,
-        "can_withdraw": handles and evidence.status != EvidenceStatus.WITHDRAWN,
+        "can_withdraw": handles and evidence.status != EvidenceStatus.WITHDRAWN and evidence.enrolment.is_active,
         "nav_key": NAV,
         "breadcrumbs": portfolio_crumbs(evidence.enrolment, (evidence.title, "")),
     }
