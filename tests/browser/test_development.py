@@ -21,31 +21,19 @@ from beatbook.core.testing import World, browser_log_in
 from beatbook.core.timeutil import today
 from beatbook.learning.models import CpdEntry, Pdr, PdrStatus
 from beatbook.learning.tests.test_development import load_development
+from tests.browser.phone import fits, on_a_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _fits(page: Page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at 360px"
-
-
-def _phone(page: Page) -> list[str]:
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
-    page.set_viewport_size({"width": 360, "height": 740})
-    return errors
 
 
 def test_a_pcso_logs_cpd_and_the_supervisor_signs_off_her_pdr(page: Page, live_server: Any, live_world: World) -> None:
     w = load_development(live_world)
     base = live_server.url
-    errors = _phone(page)
+    errors = on_a_phone(page)
 
     browser_log_in(page, base, "alice")
     page.goto(f"{base}/learning/development/cpd/")
-    _fits(page)
+    fits(page)
     page.get_by_role("button", name="Record a CPD activity").click()
     page.get_by_label("Date of the activity").fill(today().isoformat())
     page.get_by_label("Title").fill("Problem-solving workshop")
@@ -54,15 +42,15 @@ def test_a_pcso_logs_cpd_and_the_supervisor_signs_off_her_pdr(page: Page, live_s
     page.get_by_label("We analyse critically").check()
     page.get_by_label("Problem solving").check()
     page.get_by_label("Reflection").fill("Tried SARA on the litter problem.")
-    _fits(page)
+    fits(page)
     page.get_by_role("button", name="Save the activity").click()
     expect(page.get_by_test_id("cpd-items")).to_contain_text("We analyse critically")
     expect(page.get_by_test_id("cpd-items")).to_contain_text("Problem solving")
-    _fits(page)
+    fits(page)
     page.goto(f"{base}/learning/development/cpd/")
     expect(page.get_by_test_id("cpd-total")).to_contain_text("2.50 hours")
     expect(page.get_by_test_id("cpd-by-item")).to_contain_text("Problem solving")
-    _fits(page)
+    fits(page)
     entry = CpdEntry.objects.get(person=w.alice)
 
     page.context.clear_cookies()
@@ -73,7 +61,7 @@ def test_a_pcso_logs_cpd_and_the_supervisor_signs_off_her_pdr(page: Page, live_s
     page.get_by_label("Review year").fill(str(today().year))
     page.get_by_role("button", name="Open the PDR").click()
     expect(page.get_by_test_id("pdr-status")).to_contain_text("In progress")
-    _fits(page)
+    fits(page)
     competencies = page.get_by_label("Competency", exact=True).locator("option").all_inner_texts()
     assert len(competencies) == 6
     for n, name in enumerate(competencies):
@@ -88,12 +76,12 @@ def test_a_pcso_logs_cpd_and_the_supervisor_signs_off_her_pdr(page: Page, live_s
     page.get_by_label("Due on").fill(f"{today().year}-12-31")
     page.get_by_role("button", name="Add the objective").click()
     expect(page.get_by_test_id("pdr-objectives")).to_contain_text("Lead a beat surgery")
-    _fits(page)
+    fits(page)
     page.get_by_role("button", name="Sign off the PDR").click()
     expect(page.get_by_test_id("pdr-status")).to_contain_text("Signed off")
     expect(page.get_by_text("This PDR is signed off and read-only.")).to_be_visible()
     expect(page.get_by_role("button", name="Save the rating")).to_have_count(0)
-    _fits(page)
+    fits(page)
     pdr = Pdr.objects.get(person=w.alice)
     assert pdr.status == PdrStatus.SIGNED_OFF
     assert pdr.ratings.filter(cpd_entries=entry).count() == 1  # the first rating cites the activity

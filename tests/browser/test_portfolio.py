@@ -24,21 +24,9 @@ from beatbook.core.testing import World, browser_log_in
 from beatbook.learning.models import Criterion, Evidence, EvidenceKind, Judgement, Milestone, MilestoneSignOff
 from beatbook.learning.tests.test_portfolio import PERSONAL, Cast, incident
 from beatbook.learning.tests.test_programmes import meet
+from tests.browser.phone import fits, on_a_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _fits(page: Page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at 360px"
-
-
-def _phone(page: Page) -> list[str]:
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
-    page.set_viewport_size({"width": 360, "height": 740})
-    return errors
 
 
 def _no_personal_data(text: str) -> None:
@@ -57,24 +45,24 @@ def test_an_incident_becomes_evidence_is_judged_met_and_ips_is_signed_off(
     meet(enrolment, ips[:-1], cast.assessor)  # all but one already met
     record = incident(live_world)
     base = live_server.url
-    errors = _phone(page)
+    errors = on_a_phone(page)
 
     # The learner: the record, one click, the redacted preview, the criterion, submit.
     browser_log_in(page, base, "alice")
     page.goto(f"{base}/learning/enrolments/{enrolment.pk}/portfolio/")
     expect(page.get_by_test_id("coverage-summary")).to_contain_text(f"{len(ips) - 1}/{len(ips)}")
-    _fits(page)
+    fits(page)
     page.goto(f"{base}/incidents/{record.pk}/")
     page.get_by_test_id("use-as-evidence").get_by_role("button", name="Use as evidence").click()
     preview = page.get_by_test_id("preview")
     expect(preview).to_contain_text("[the victim]")
     _no_personal_data(preview.inner_text())
-    _fits(page)
+    fits(page)
     page.locator(f"input[name='criteria'][value='{last.pk}']").check()
     page.get_by_role("button", name="Add the copy to my portfolio").click()
     expect(page.get_by_test_id("evidence-body")).to_contain_text("[the suspect]")
     _no_personal_data(page.get_by_test_id("evidence-body").inner_text())
-    _fits(page)
+    fits(page)
     page.get_by_role("button", name="Submit for assessment").click()
     expect(page.get_by_test_id("mappings")).to_contain_text(last.code)
     evidence = Evidence.objects.get(enrolment=enrolment, kind=EvidenceKind.OPERATIONAL_RECORD)
@@ -87,7 +75,7 @@ def test_an_incident_becomes_evidence_is_judged_met_and_ips_is_signed_off(
     _no_personal_data(page.locator("main").inner_text())
     page.get_by_label("Criterion").select_option(str(last.pk))
     page.get_by_label("Judgement").select_option(Judgement.MET)
-    _fits(page)
+    fits(page)
     page.get_by_role("button", name="Record the judgement").click()
     expect(page.get_by_test_id("mappings")).to_contain_text("Met")
     assert evidence.mappings.get(criterion=last).judgement == Judgement.MET
@@ -95,7 +83,7 @@ def test_an_incident_becomes_evidence_is_judged_met_and_ips_is_signed_off(
     # The coverage now shows every criterion needed for IPS met.
     page.goto(f"{base}/learning/enrolments/{enrolment.pk}/portfolio/")
     expect(page.get_by_test_id("coverage-summary")).to_contain_text(f"{len(ips)}/{len(ips)}")
-    _fits(page)
+    fits(page)
 
     # The tutor signs off Independent Patrol Status.
     page.context.clear_cookies()
@@ -103,10 +91,10 @@ def test_an_incident_becomes_evidence_is_judged_met_and_ips_is_signed_off(
     page.goto(f"{base}/learning/enrolments/{enrolment.pk}/")
     card = page.get_by_test_id("milestone-ips")
     expect(card).to_contain_text(f"{len(ips)} of {len(ips)} needed criteria met")
-    _fits(page)
+    fits(page)
     card.get_by_role("button", name="Sign off Independent Patrol Status").click()
     expect(page.get_by_test_id("milestone-ips")).to_contain_text("Signed off")
-    _fits(page)
+    fits(page)
     signoff = MilestoneSignOff.objects.get(enrolment=enrolment, milestone=Milestone.IPS, revoked_at__isnull=True)
     assert signoff.signed_by_id == cast.tutor.pk
     assert errors == []
