@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "beatbook.enforcement",
     "beatbook.community",
     "beatbook.opendata",
+    "beatbook.recruitment",
     "beatbook.api",
     "beatbook.demo",
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("learning/", include("beatbook.learning.urls")),
     path("community/", include("beatbook.community.urls")),
     path("open-data/", include("beatbook.opendata.urls")),
+    path("recruitment/", include("beatbook.recruitment.urls")),
     path("public/", include("beatbook.community.public_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api_v1_urls()),

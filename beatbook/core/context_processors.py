@@ -61,6 +61,8 @@ def _build_shell(request: HttpRequest) -> Shell | None:
         nav.append(NavItem(str(_("Open data")), reverse("opendata:index"), "opendata"))
     if policy.Action.OVERSEE_LEARNERS in force_wide:
         nav.append(NavItem(str(_("Cohort")), reverse("learning:cohort"), "cohort"))
+    if policy.Action.MANAGE_RECRUITMENT in force_wide:
+        nav.append(NavItem(str(_("Recruitment")), reverse("recruitment:applications"), "recruitment"))
     if policy.Action.VIEW_JOBS in force_wide:
         nav.append(NavItem(str(_("Jobs")), reverse("jobs:list"), "jobs"))
     return Shell(

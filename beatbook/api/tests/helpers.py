@@ -39,6 +39,7 @@ from beatbook.api.v1 import (
     priorities_schemas,
     programmes_schemas,
     publication_schemas,
+    recruitment_schemas,
     schemas,
     training_schemas,
 )
@@ -176,6 +177,7 @@ SCHEMA_MODULES = (
     opendata_schemas,
     programmes_schemas,
     portfolio_schemas,
+    recruitment_schemas,
 )
 
 

@@ -60,6 +60,7 @@ from beatbook.powers.models import Designation, ForceDesignation, PenaltyOffence
 from beatbook.powers.reference import DETAIN, REQUIRE_NAME_ADDRESS
 from beatbook.powers.services import catalogue as catalogue_services
 from beatbook.powers.testing import powers_world
+from beatbook.recruitment.tests import builders as recruitment
 
 from .helpers import Api, assert_error, data, openapi_document
 
@@ -233,6 +234,24 @@ def _to_judge(w: World) -> Call:
     evidence = submitted_evidence(cast)
     body = {"criterion": cast.criteria(1)[0].pk, "judgement": "met"}
     return ("POST", f"/evidence/{evidence.pk}/judgements", None, body)
+
+
+def _foc_signed(w: World) -> int:
+    """An enrolment of Alice's with every criterion met and both milestones signed off."""
+    cast = Cast(w)
+    enrolment = cast.enrol()
+    meet(enrolment, cast.programme.criteria.all(), cast.assessor)
+    milestone_sign_off(actor=cast.tutor, enrolment=enrolment, milestone="ips", note="")
+    milestone_sign_off(actor=cast.assessor, enrolment=enrolment, milestone="foc", note="")
+    return enrolment.pk
+
+
+def _other_phase(w: World) -> tuple[int, int]:
+    """An enrolment's id and the id of a phase of its programme it is not in."""
+    enrolment = Cast(w).enrol()
+    phase = enrolment.programme.phases.exclude(pk=enrolment.current_phase_id or 0).order_by("position").first()
+    assert phase is not None
+    return enrolment.pk, phase.pk
 
 
 def _programme_settings() -> dict[str, Any]:
@@ -772,6 +791,19 @@ ENDPOINTS: dict[str, Callable[[World], Call]] = {
         None,
         {"milestone": "ips", "reason": "Signed off in error."},
     ),
+    "enrolment_phase_move": lambda w: (
+        "POST",
+        f"/enrolments/{(ids := _other_phase(w))[0]}/phase",
+        None,
+        {"phase": ids[1]},
+    ),
+    "enrolment_withdraw_api": lambda w: (
+        "POST",
+        f"/enrolments/{Cast(w).enrol().pk}/withdraw",
+        None,
+        {"reason": "Left the force for another post."},
+    ),
+    "enrolment_complete_api": lambda w: ("POST", f"/enrolments/{_foc_signed(w)}/complete", None, {}),
     "enrolment_review_list": lambda w: ("GET", f"/enrolments/{Cast(w).enrol().pk}/reviews", None, None),
     "enrolment_review_schedule": lambda w: (
         "POST",
@@ -1031,6 +1063,36 @@ ENDPOINTS: dict[str, Callable[[World], Call]] = {
         {"force": "cambridgeshire", "month": f"{last_month():%Y-%m}"},
     ),
     "opendata_published_month_list": lambda w: ("GET", "/published-months", None, None),
+    # Recruitment (Erin, as the force's administrator, manages its recruitment)
+    "recruitment_campaign_list": lambda w: ("GET", "/recruitment/campaigns", None, None),
+    "recruitment_campaign_create": lambda w: ("POST", "/recruitment/campaigns", None, recruitment.NEW_CAMPAIGN),
+    "recruitment_campaign_update": lambda w: (
+        "PUT",
+        f"/recruitment/campaigns/{recruitment.api_campaign(w)}",
+        None,
+        recruitment.CAMPAIGN_CHANGES,
+    ),
+    "recruitment_rules_get": lambda w: ("GET", "/recruitment/rules/cambridgeshire", None, None),
+    "recruitment_rules_put": lambda w: ("PUT", "/recruitment/rules/cambridgeshire", None, recruitment.RULES),
+    "recruitment_application_list": lambda w: ("GET", "/recruitment/applications", None, None),
+    "recruitment_application_detail": lambda w: (
+        "GET",
+        f"/recruitment/applications/{recruitment.api_application(w)}",
+        None,
+        None,
+    ),
+    "recruitment_stage_record": lambda w: (
+        "POST",
+        f"/recruitment/applications/{recruitment.api_application(w)}/stages",
+        None,
+        recruitment.api_next_stage(),
+    ),
+    "recruitment_applicant_appoint": lambda w: (
+        "POST",
+        f"/recruitment/applications/{recruitment.api_application(w, until='offer')}/appoint",
+        None,
+        recruitment.api_appointment(w),
+    ),
 }
 # Who makes each call when a valid token is tried: a persona of the world, by attribute name. The
 # default is Erin, Cambridgeshire's force administrator, who administers the force (people, postings,

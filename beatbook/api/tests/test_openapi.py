@@ -145,6 +145,9 @@ OPERATIONS = {
     ("patch", "/api/v1/enrolments/{enrolment_id}"),
     ("post", "/api/v1/enrolments/{enrolment_id}/sign-off"),
     ("post", "/api/v1/enrolments/{enrolment_id}/revoke"),
+    ("post", "/api/v1/enrolments/{enrolment_id}/phase"),
+    ("post", "/api/v1/enrolments/{enrolment_id}/withdraw"),
+    ("post", "/api/v1/enrolments/{enrolment_id}/complete"),
     ("get", "/api/v1/enrolments/{enrolment_id}/reviews"),
     ("post", "/api/v1/enrolments/{enrolment_id}/reviews"),
     ("post", "/api/v1/enrolments/{enrolment_id}/reviews/record"),
@@ -218,6 +221,16 @@ OPERATIONS = {
     ("get", "/api/v1/crime-imports/{import_id}"),
     ("post", "/api/v1/crime-publications"),
     ("get", "/api/v1/published-months"),
+    # Recruitment: campaigns, eligibility rules, applications, stages, appointment
+    ("get", "/api/v1/recruitment/campaigns"),
+    ("post", "/api/v1/recruitment/campaigns"),
+    ("put", "/api/v1/recruitment/campaigns/{campaign_id}"),
+    ("get", "/api/v1/recruitment/rules/{force}"),
+    ("put", "/api/v1/recruitment/rules/{force}"),
+    ("get", "/api/v1/recruitment/applications"),
+    ("get", "/api/v1/recruitment/applications/{application_id}"),
+    ("post", "/api/v1/recruitment/applications/{application_id}/stages"),
+    ("post", "/api/v1/recruitment/applications/{application_id}/appoint"),
 }
 WRITES = {op for op in OPERATIONS if op[0] in {"post", "patch", "put"}}
 # Writes that create something answer 201; those that start a background job 202 (with the job);
@@ -239,6 +252,8 @@ NOT_CREATING = (
     "/reopen",
     "/revoke",
     "/submit",
+    "/phase",
+    "/complete",
 )
 ACCEPTED = {("post", "/api/v1/crime-publications")}
 CREATES = {op for op in WRITES if op[0] == "post" and not op[1].endswith(NOT_CREATING)} - ACCEPTED
@@ -267,6 +282,7 @@ MAY_BE_NOT_FOUND = {op for op in OPERATIONS if "{" in op[1]} | {
     ("get", "/api/v1/crime-imports"),
     ("get", "/api/v1/published-months"),
     ("post", "/api/v1/enrolments"),
+    ("post", "/api/v1/recruitment/campaigns"),
 }  # POST /incidents names no force: its point finds the neighbourhood (400 when none); POST /events,
 # /priorities, /crime-imports and /crime-publications answer 400 on the field naming a
 # neighbourhood or force the caller cannot use.
@@ -359,6 +375,7 @@ WITH_QUERY = {
     ("get", "/api/v1/published-months"),
     ("get", "/api/v1/enrolments"),
     ("get", "/api/v1/cohort"),
+    ("get", "/api/v1/recruitment/applications"),
 }
 # Operations that answer a file rather than JSON, by its media type.
 FILES = {

@@ -3,8 +3,6 @@ a year of incidents and the ASB cases opened from them (see docs/how-to/demo-dat
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -23,18 +21,7 @@ from beatbook.demo.patrols import seed_patrols
 from beatbook.demo.portfolio import seed_portfolio
 from beatbook.demo.powers import seed_enforcement, seed_powers
 from beatbook.demo.programmes import seed_programmes, seed_signoffs
-
-
-def _optional_seed(module: str, name: str) -> Callable[[], object] | None:
-    """A demo seed function of an app that may not be installed yet (None when it is not)."""
-    try:
-        found = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:  # the module is there but broken: say so
-            raise
-        return None
-    function = getattr(found, name, None)
-    return function if callable(function) else None
+from beatbook.demo.recruitment import seed_recruitment
 
 
 class Command(BaseCommand):
@@ -100,6 +87,7 @@ class Command(BaseCommand):
             programmes = seed_programmes()
             portfolio = seed_portfolio()
             signoffs = seed_signoffs()
+            recruitment = seed_recruitment()  # campaigns and applications, one applicant appointed
         if options["verbosity"] > 0:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -129,6 +117,12 @@ class Command(BaseCommand):
                     f"{programmes.reviews} progress reviews held, {portfolio.evidence} evidence items "
                     f"({portfolio.records} redacted operational records, {portfolio.judgements} judgements), "
                     f"{signoffs.signoffs} milestones signed off."
+                )
+            )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Opened {recruitment.campaigns} recruitment campaigns with {recruitment.applications} "
+                    f"applications in every stage ({recruitment.appointed} applicant appointed)."
                 )
             )
             self.stdout.write(
