@@ -518,3 +518,56 @@ class HandlingTests:
         )
         assert reprs and all("Thornbury" not in r for r in reprs)
         assert str(evidence) == f"Evidence #{evidence.pk}"
+
+
+class OtherRecordCopyTests:
+    """The engagement event and the penalty notice: their free text about members of the public is
+    redacted by pattern (titles, house numbers and streets, postcodes, phones, emails), and the
+    recipient of a notice, named in its fields, by role."""
+
+    def test_an_engagement_events_free_text_is_redacted(self, cast: Cast) -> None:
+        from beatbook.community.services import events as community
+        from beatbook.community.tests.test_events_services import plan
+
+        event = plan(cast.world, starts_at=timezone.now() - dt.timedelta(days=2))
+        community.event_record(
+            actor=cast.alice,
+            event=event,
+            data=community.EventRecord(
+                attendance=14,
+                issues_raised="Mrs Thornbury of 14 Mill Road, Cambridge CB1 2AD: parking outside the school",
+                follow_ups="Call Mr Denholm on 07700 900123 or kyle.denholm@example.org about the park",
+                notes="Mrs Thornbury was upset.",
+            ),
+        )
+        evidence = services.evidence_from_record(
+            actor=cast.alice, enrolment=cast.enrolment, record=event, criteria=[cast.criteria(1)[0].pk]
+        )
+        assert evidence.source_label.startswith("Engagement event")
+        assert_no_personal_data(evidence.body)
+        for leaked in ("07700 900123", "kyle.denholm@example.org"):
+            assert leaked not in evidence.body
+        assert "parking outside the school" in evidence.body
+        assert sum(evidence.redaction["removed"].values()) >= 5
+
+    def test_a_penalty_notices_recipient_is_replaced_by_their_role(self, cast: Cast) -> None:
+        from beatbook.enforcement.models import PenaltyNotice
+        from beatbook.enforcement.tests.test_penalties import issue
+        from beatbook.powers.testing import powers_world
+
+        world = powers_world(cast.world)
+        record = issue(
+            world,
+            subject_name=SUSPECT,
+            subject_address=SUSPECT_ADDRESS,
+            subject_date_of_birth=VICTIM_DOB,
+            notes=f"{SUSPECT} gave his date of birth as 12/04/1961 and lives at {SUSPECT_ADDRESS}.",
+        )
+        notice = PenaltyNotice.objects.get(record=record)
+        evidence = services.evidence_from_record(
+            actor=cast.alice, enrolment=cast.enrolment, record=notice, criteria=[cast.criteria(1)[0].pk]
+        )
+        assert evidence.source_label == f"Penalty notice {record.reference}"
+        assert_no_personal_data(evidence.title + evidence.body)
+        assert "[the recipient]" in evidence.body
+        assert "Dropped a drinks can" in evidence.body  # the offence, without the person
