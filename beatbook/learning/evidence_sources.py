@@ -20,6 +20,7 @@ and API take any registered label. Nothing here writes: the portfolio services d
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -92,8 +93,9 @@ def officer_parties(learner: Person, officers: Iterable[Person | None]) -> list[
     return parties
 
 
-class EvidenceSource:
-    """The base of every adapter: subclasses set `model` and `noun` and fill in the methods."""
+class EvidenceSource(ABC):
+    """The base of every adapter: subclasses set `model`, `noun` and `time_field` and write the
+    abstract methods."""
 
     model: ClassVar[type[models.Model]]
     noun: ClassVar[str]
@@ -105,8 +107,8 @@ class EvidenceSource:
     def label(cls) -> str:
         return cls.model._meta.label_lower
 
-    def records_for(self, person: Person) -> QuerySet[Any]:
-        raise NotImplementedError
+    @abstractmethod
+    def records_for(self, person: Person) -> QuerySet[Any]: ...
 
     def took_part(self, record: Any, person: Person) -> bool:
         return self.records_for(person).filter(pk=record.pk).exists()
@@ -117,14 +119,14 @@ class EvidenceSource:
         except (TypeError, ValueError):
             return None
 
-    def copy_of(self, record: Any, learner: Person) -> RecordCopy:
-        raise NotImplementedError
+    @abstractmethod
+    def copy_of(self, record: Any, learner: Person) -> RecordCopy: ...
 
-    def visible_to(self, actor: Any) -> QuerySet[Any]:
-        raise NotImplementedError
+    @abstractmethod
+    def visible_to(self, actor: Any) -> QuerySet[Any]: ...
 
-    def url_of(self, record: Any) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def url_of(self, record: Any) -> str: ...
 
     def recent(self, records: QuerySet[Any]) -> QuerySet[Any]:
         """The records newest first, with what their labels need."""
@@ -133,11 +135,15 @@ class EvidenceSource:
         return records.order_by(f"-{self.time_field}", "-pk")
 
     def when(self, record: Any) -> dt.datetime:
-        """The moment of the activity (for the list of a learner's recent records)."""
-        raise NotImplementedError
+        """The moment of the activity (for the list of a learner's recent records): the value of
+        `time_field`, following `__` through related records."""
+        value: Any = record
+        for part in self.time_field.split("__"):
+            value = getattr(value, part)
+        return value  # type: ignore[no-any-return]
 
-    def short_label(self, record: Any) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def short_label(self, record: Any) -> str: ...
 
 
 _SOURCES: dict[str, EvidenceSource] = {}
@@ -185,9 +191,6 @@ class IncidentSource(EvidenceSource):
 
     def took_part(self, record: Any, person: Person) -> bool:
         return bool(record.created_by_id == person.pk)
-
-    def when(self, record: Any) -> dt.datetime:
-        return record.occurred_at  # type: ignore[no-any-return]
 
     def short_label(self, record: Any) -> str:
         return f"{self.noun} {record.reference}"
@@ -296,9 +299,6 @@ class PatrolSource(EvidenceSource):
         joined = Patrol.colleagues.through.objects.filter(person=person).values("patrol_id")
         return Patrol.objects.filter(Q(person=person) | Q(pk__in=joined))
 
-    def when(self, record: Any) -> dt.datetime:
-        return record.started_at  # type: ignore[no-any-return]
-
     def short_label(self, record: Any) -> str:
         return f"{self.noun} #{record.pk} ({_day(record.started_at):%d %b %Y})"
 
@@ -361,9 +361,6 @@ class EngagementEventSource(EvidenceSource):
     def records_for(self, person: Person) -> QuerySet[Any]:
         attending = EngagementEvent.officers.through.objects.filter(person=person).values("engagementevent_id")
         return EngagementEvent.objects.filter(Q(created_by=person) | Q(pk__in=attending))
-
-    def when(self, record: Any) -> dt.datetime:
-        return record.starts_at  # type: ignore[no-any-return]
 
     def short_label(self, record: Any) -> str:
         return f"{self.noun} {record.reference}"
@@ -443,9 +440,6 @@ class PenaltyNoticeSource(EvidenceSource):
 
     def took_part(self, record: Any, person: Person) -> bool:
         return bool(record.record.officer_id == person.pk)
-
-    def when(self, record: Any) -> dt.datetime:
-        return record.record.occurred_at  # type: ignore[no-any-return]
 
     def short_label(self, record: Any) -> str:
         return f"{self.noun} {record.record.reference}"

@@ -9,12 +9,9 @@ same services as the pages (checked and audited).
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
-from beatbook.learning import evidence_sources
 from beatbook.learning.models import Criterion, Evidence
 from beatbook.learning.selectors import portfolio as selectors
 from beatbook.learning.services import portfolio as services
@@ -224,12 +221,7 @@ def evidence_create(request: HttpRequest, enrolment_id: int, payload: EvidenceIn
 def evidence_from_record(request: HttpRequest, enrolment_id: int, payload: FromRecordIn) -> Status[EvidenceOut]:
     actor = actor_of(request)
     enrolment = selectors.portfolio_get_for(actor=actor, enrolment_id=enrolment_id)
-    source = evidence_sources.source_for(payload.source)
-    if source is None:
-        raise Http404(_("Not found."))
-    original = source.visible_to(actor).filter(pk=payload.id).first()
-    if original is None:
-        raise Http404(_("Not found."))
+    _source, original = selectors.record_visible_to(actor=actor, source=payload.source, pk=payload.id)
     evidence = services.evidence_from_record(
         actor=actor, enrolment=enrolment, record=original, criteria=tuple(payload.criteria), meta=meta_of(request)
     )
@@ -342,15 +334,10 @@ def evidence_withdraw(request: HttpRequest, evidence_id: int) -> EvidenceOut:
 def evidence_judge(request: HttpRequest, evidence_id: int, payload: JudgementIn) -> Status[EvidenceOut]:
     actor = actor_of(request)
     evidence = selectors.evidence_get_for(actor=actor, evidence_id=evidence_id)
-    mapping = next((m for m in evidence.mappings.all() if m.criterion_id == payload.criterion), None)
-    criterion = mapping.criterion if mapping is not None else None
-    if criterion is None:
-        services.require_judge(actor, evidence)  # who may judge first, as in the service
-        raise ValidationError({"criterion": [_("The evidence is not mapped to this criterion.")]})
     services.evidence_judge(
         actor=actor,
         evidence=evidence,
-        criterion=criterion,
+        criterion=payload.criterion,
         judgement=payload.judgement,
         feedback=payload.feedback,
         meta=meta_of(request),

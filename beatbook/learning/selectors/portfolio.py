@@ -273,6 +273,16 @@ def original_url(actor: policy.Actor, evidence: Evidence) -> str | None:
     return source.url_of(original) if original is not None else None
 
 
+def record_visible_to(*, actor: policy.Actor, source: str, pk: Any) -> tuple[evidence_sources.EvidenceSource, Any]:
+    """A record by its source's model label and id, and its adapter, when the actor sees the record
+    under its own app's rules (404 otherwise: an unknown label, an unknown id or one not seen)."""
+    adapter = evidence_sources.source_for(source)
+    original = adapter.visible_to(actor).filter(pk=pk).first() if adapter is not None else None
+    if adapter is None or original is None:
+        raise Http404(_("Not found."))
+    return adapter, original
+
+
 def original_open_for(*, actor: policy.Actor, evidence: Evidence, meta: AuditMeta = NO_META) -> str:
     """The original's address for someone allowed to see it (404 otherwise); audited."""
     url = original_url(actor, evidence)

@@ -471,20 +471,22 @@ def evidence_judge(
     *,
     actor: Person,
     evidence: Evidence,
-    criterion: Criterion,
+    criterion: Criterion | int,
     judgement: str,
     feedback: str = "",
     meta: AuditMeta = NO_META,
 ) -> EvidenceCriterion:
-    """Judge submitted evidence against one criterion it is mapped to: met, or not yet met with
-    feedback. A judgement can be changed (audited with before and after)."""
+    """Judge submitted evidence against one criterion it is mapped to (the criterion, or its id as
+    the API sends it): met, or not yet met with feedback. A judgement can be changed (audited with
+    before and after)."""
     enrolment = evidence.enrolment
     require_judge(actor, evidence)
     _require_active(enrolment)
     errors: dict[str, list[str]] = {}
     if evidence.status != EvidenceStatus.SUBMITTED:
         errors["__all__"] = [_("Only evidence submitted for assessment can be judged.")]
-    mapping = evidence.mappings.filter(criterion=criterion).first()
+    criterion_id = criterion if isinstance(criterion, int) else criterion.pk
+    mapping = evidence.mappings.select_related("criterion").filter(criterion_id=criterion_id).first()
     if mapping is None:
         errors["criterion"] = [_("The evidence is not mapped to this criterion.")]
     if judgement not in (Judgement.MET, Judgement.NOT_YET_MET):
@@ -497,7 +499,8 @@ def evidence_judge(
     if errors:
         raise ValidationError(errors)
     assert mapping is not None
-    before = {"criterion": criterion.code, "judgement": mapping.judgement, "judged_by": mapping.judged_by_id}
+    code = mapping.criterion.code
+    before = {"criterion": code, "judgement": mapping.judgement, "judged_by": mapping.judged_by_id}
     mapping.judgement, mapping.feedback = judgement, feedback
     mapping.judged_by, mapping.judged_at = actor, timezone.now()
     mapping.full_clean()
@@ -509,7 +512,7 @@ def evidence_judge(
         before=before,
         after={
             "enrolment": enrolment.pk,
-            "criterion": criterion.code,
+            "criterion": code,
             "judgement": judgement,
             "has_feedback": bool(feedback),
             "as": "assessor" if _is(actor, enrolment.assessor_id) else "force_assessor",

@@ -495,19 +495,21 @@ def enrolment_move_phase(
     *,
     actor: Person,
     enrolment: Enrolment,
-    phase: Phase,
+    phase: Phase | int,
     started_on: dt.date | None = None,
     meta: AuditMeta = NO_META,
 ) -> Enrolment:
-    """Move a learner to another phase of their programme (from `started_on`, default today)."""
+    """Move a learner to another phase of their programme (the phase, or its id as the API sends
+    it; from `started_on`, default today)."""
     if not may_move_phase(actor, enrolment):
         raise _deny()
     _require_active(enrolment)
     started_on = started_on or today()
     errors: dict[str, list[str]] = {}
-    if phase.programme_id != enrolment.programme_id:
+    chosen = phase if isinstance(phase, Phase) else Phase.objects.filter(pk=phase).first()
+    if chosen is None or chosen.programme_id != enrolment.programme_id:
         errors["phase"] = [_("Choose a phase of the learner's programme.")]
-    elif phase.pk == enrolment.current_phase_id:
+    elif chosen.pk == enrolment.current_phase_id:
         errors["phase"] = [_("The learner is already in this phase.")]
     if started_on < enrolment.start_date:
         errors["started_on"] = [_("The phase cannot start before the enrolment's start date.")]
@@ -515,15 +517,16 @@ def enrolment_move_phase(
         errors["started_on"] = [_("The date cannot be in the future.")]
     if errors:
         raise ValidationError(errors)
+    assert chosen is not None
     before = {"phase": enrolment.current_phase_id}
-    enrolment.current_phase, enrolment.phase_started_on = phase, started_on
+    enrolment.current_phase, enrolment.phase_started_on = chosen, started_on
     enrolment.save(update_fields=["current_phase", "phase_started_on", "updated_at"])
     record(
         actor=actor,
         event=EventType.ENROLMENT_PHASE_CHANGED,
         obj=enrolment,
         before=before,
-        after={"phase": phase.pk, "kind": phase.kind, "started_on": started_on.isoformat()},
+        after={"phase": chosen.pk, "kind": chosen.kind, "started_on": started_on.isoformat()},
         meta=meta,
     )
     return enrolment

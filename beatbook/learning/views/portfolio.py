@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from beatbook.core.forms import form_status, submit
 from beatbook.core.timeutil import today
-from beatbook.learning import evidence_sources
 from beatbook.learning.forms.portfolio import EvidenceForm, FromRecordForm, JudgementForm, MappingForm
 from beatbook.learning.models import Enrolment, Evidence, EvidenceKind, EvidenceStatus
 from beatbook.learning.selectors import portfolio as selectors
@@ -273,12 +272,7 @@ def evidence_original(request: HttpRequest, evidence_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def evidence_from_record(request: HttpRequest, source: str, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    adapter = evidence_sources.source_for(source)
-    if adapter is None:
-        raise Http404(_("Not found."))
-    original = adapter.visible_to(actor).filter(pk=pk).first()
-    if original is None:
-        raise Http404(_("Not found."))
+    adapter, original = selectors.record_visible_to(actor=actor, source=source, pk=pk)
     enrolment = selectors.active_enrolment_of(actor)
     if enrolment is None:
         raise PermissionDenied(_("Only a learner on a programme can use a record as evidence."))
